@@ -1,0 +1,1 @@
+"""Administration: users, dealers, loaded plugins."""

@@ -1,0 +1,1 @@
+"""Dealers, users, roles, local sign-in (and, later, SSO and API tokens)."""

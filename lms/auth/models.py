@@ -1,0 +1,76 @@
+"""Dealers (partner organisations) and the users who belong to them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+
+class Role:
+    """The five roles. A user has exactly one."""
+
+    LEARNER = "learner"
+    DEALER_ADMIN = "dealer_admin"
+    AUTHOR = "author"
+    MANAGER = "manager"
+    ADMIN = "admin"
+    ALL = (LEARNER, DEALER_ADMIN, AUTHOR, MANAGER, ADMIN)
+
+
+class Dealer(db.Model):
+    """A partner organisation; its staff are users, its tier and region drive targeting."""
+
+    __tablename__ = "dealer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    tax_id: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    tier: Mapped[str] = mapped_column(sa.String(40), index=True)
+    region: Mapped[str] = mapped_column(sa.String(120), index=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="dealer")
+
+    def __repr__(self) -> str:
+        return f"<Dealer {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    """A person: dealer staff (learner, dealer admin) or manufacturer staff (author, manager, admin)."""
+
+    __tablename__ = "user"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role IN ('learner', 'dealer_admin', 'author', 'manager', 'admin')", name="role_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # SSO users have no password: they can only come in through their host portal.
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    dealer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dealer.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), default=Role.LEARNER)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+
+    dealer: Mapped[Dealer | None] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at sign-in and on load
+        return bool(self.active) and (self.dealer is None or bool(self.dealer.active))
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role}>"

@@ -1,0 +1,201 @@
+"""The ``lms`` command: Flask's CLI bound to the app factory, plus the portal's own commands."""
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from lms.app import ConfigurationError, create_app
+
+
+_cli_apps = []  # apps this command built, so their connection pools close when it ends
+
+
+def _make_app():
+    app = create_app()
+    _cli_apps.append(app)
+    return app
+
+
+def _close_apps() -> None:
+    from lms.extensions import db
+
+    while _cli_apps:
+        with _cli_apps.pop().app_context():
+            db.engine.dispose()
+
+
+class PortalGroup(FlaskGroup):
+    """Flask's CLI group that also closes the connection pools of the apps it built."""
+
+    def make_context(self, *args, **kwargs):
+        ctx = super().make_context(*args, **kwargs)
+        # Registered first, so it runs last: after Flask popped the app context it pushed.
+        ctx.call_on_close(_close_apps)
+        return ctx
+
+
+@click.group(cls=PortalGroup, create_app=_make_app, add_version_option=False, load_dotenv=False,
+             set_debug_flag=False)
+def cli():
+    """Dealer learning portal: set up, run and administer it."""
+
+
+def main() -> None:
+    """Console entry point: configuration errors are printed plainly, without a traceback."""
+    try:
+        cli.main(prog_name="lms")
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+
+
+def interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def init_database(*, demo: bool) -> None:
+    """Migrate to head, make sure an admin exists, and load demo data when asked. Idempotent."""
+    from flask_migrate import upgrade
+
+    from lms.events import commit
+
+    upgrade(revision="heads")
+    click.echo("Database is up to date.")
+    if demo:
+        from lms.demo import DEMO_PASSWORD, load_core_demo_data
+        from lms.plugins import plugin_manager
+
+        accounts = load_core_demo_data()
+        plugin_manager().hook.lms_load_demo_data()
+        commit()
+        click.echo("Demo data loaded. Sign in with any of these (password: %s):" % DEMO_PASSWORD)
+        for account in accounts:
+            click.echo(f"  {account.role:<13} {account.email}")
+    ensure_first_admin()
+
+
+def ensure_first_admin() -> None:
+    """Create the admin named by LMS_ADMIN_EMAIL/PASSWORD, or ask for one when none exists."""
+    from lms.auth.models import Role, User
+    from lms.auth.services import AccountError, create_user
+    from lms.events import commit
+    from lms.extensions import db
+
+    email = current_app.config.get("ADMIN_EMAIL")
+    password = current_app.config.get("ADMIN_PASSWORD")
+    has_admin = db.session.scalar(sa.select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
+    if not email:
+        if has_admin:
+            return
+        if not interactive():
+            click.echo("No admin account yet: set LMS_ADMIN_EMAIL and LMS_ADMIN_PASSWORD and run "
+                       "`lms init` again, or use `lms users create --role admin`.")
+            return
+        email = click.prompt("Email of the first admin")
+    if db.session.scalar(sa.select(User.id).where(User.email == email.strip().lower())) is not None:
+        return
+    if not password:
+        if not interactive():
+            raise click.UsageError("LMS_ADMIN_EMAIL is set but LMS_ADMIN_PASSWORD is not.")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_user(email=email, name="Administrator", role=Role.ADMIN, password=password, source="cli")
+    except AccountError as error:
+        raise click.UsageError(str(error.message)) from None
+    commit()
+    click.echo(f"Admin {email} created.")
+
+
+@cli.command("init", with_appcontext=False)
+@click.option("--demo", is_flag=True, help="Also load demo dealers, accounts and content.")
+def init_command(demo: bool):
+    """Create the instance folder, migrate the database to head and create the first admin."""
+    app = create_app({"DEMO": True} if demo else None)
+    _cli_apps.append(app)
+    with app.app_context():
+        init_database(demo=demo)
+
+
+@cli.command("demo", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo_command(host: str, port: int):
+    """Set up a demo portal on SQLite (init --demo) and serve it."""
+    app = create_app({"DEMO": True})
+    _cli_apps.append(app)
+    with app.app_context():
+        init_database(demo=True)
+    click.echo(f"\nThe portal is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+users_group = AppGroup("users", help="Manage user accounts.")
+translations_group = AppGroup("translations", help="Maintain the Russian and English catalogues (for developers).")
+
+
+def register_app_commands(app) -> None:
+    """Commands that run inside the app (``lms users``, ``lms plugins`` …) live on ``app.cli``."""
+    app.cli.add_command(users_group)
+    app.cli.add_command(plugins_command)
+    app.cli.add_command(translations_group)
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["learner", "dealer_admin", "author", "manager", "admin"]))
+@click.option("--dealer", "dealer_ref", default=None, help="Dealer id, tax id or exact name.")
+@click.option("--password", default=None, help="Prompted for when omitted in a terminal.")
+def create_user_command(email, name, role, dealer_ref, password):
+    """Create a user. Without a password (and no terminal) the account can only sign in via SSO."""
+    from lms.auth.services import AccountError, create_user, find_dealer
+    from lms.events import commit
+
+    dealer_id = None
+    if dealer_ref:
+        dealer = find_dealer(dealer_ref)
+        if dealer is None:
+            raise click.UsageError(f"No dealer matches {dealer_ref!r}.")
+        dealer_id = dealer.id
+    if password is None and interactive():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email=email, name=name, role=role, dealer_id=dealer_id, password=password,
+                           source="cli", min_password_length=current_app.config["PASSWORD_MIN_LENGTH"])
+    except AccountError as error:
+        raise click.UsageError(str(error.message)) from None
+    commit()
+    click.echo(f"User {user.email} ({user.role}) created with id {user.id}.")
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins_command():
+    """List the loaded plugins and the hooks each implements."""
+    from lms.plugins import describe_plugins, plugin_manager
+
+    for name, hooks in describe_plugins(plugin_manager()):
+        click.echo(name)
+        for hook in hooks:
+            click.echo(f"    {hook}")
+
+
+@translations_group.command("update")
+def translations_update():
+    """Extract every marked text and merge it into lms/translations/*/messages.po."""
+    from pathlib import Path
+
+    from babel.messages.frontend import CommandLineInterface
+
+    root = Path(__file__).resolve().parent.parent
+    pot = root / "lms" / "translations" / "messages.pot"
+    run = CommandLineInterface().run
+    run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+         "--no-location", "--sort-output", "-o", str(pot), str(root)])
+    run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "lms" / "translations"),
+         "--no-fuzzy-matching", "--ignore-obsolete", "--no-location"])
+    click.echo("Catalogues updated; translate the empty msgstr entries in the ru catalogue.")

@@ -1,0 +1,34 @@
+"""Configuration defaults; every key can be overridden by an ``LMS_<KEY>`` environment variable."""
+
+# The shipped key is public; create_app refuses it outside debug, testing and demo mode.
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+
+
+class DefaultConfig:
+    """Defaults for every setting the portal reads. Documented one by one in the README."""
+
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means: a SQLite file ``lms.sqlite3`` in the instance folder.
+    DATABASE_URL = None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # Comma-separated plugin names (entry-point names) that must not be loaded.
+    DISABLED_PLUGINS = ""
+    # Used by ``lms init`` to create the first admin without prompting.
+    ADMIN_EMAIL = None
+    ADMIN_PASSWORD = None
+    # A demo instance generates and keeps its own secret key in the instance folder.
+    DEMO = False
+
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    LANGUAGES = ("ru", "en")
+    PORTAL_NAME = "Обучение дилеров"
+
+    # Upper bound for any request body; per-kind upload limits are checked separately.
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: long lectures, long exams
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # Minimum password length for local accounts.
+    PASSWORD_MIN_LENGTH = 8

@@ -1,0 +1,89 @@
+"""Every ``lms_*`` hook. A hook's docstring is its contract: parameters, return value, when it fires.
+
+Conventions (as in pytest): setup hooks run once per app; UI slot hooks collect the non-None
+results of every plugin; event hooks fire after the transaction that caused them committed and
+receive ids or frozen dataclasses, never live ORM objects. docs/hooks.md documents the same
+signatures, and a contract test keeps the two in step.
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("lms")
+
+
+# --- setup -------------------------------------------------------------------------------
+
+
+@hookspec
+def lms_register_blueprints(app):
+    """Register the plugin's Flask blueprints on ``app``.
+
+    Called once per app, after the extensions are bound and before ``lms_app_created``.
+    A plugin's blueprint must be named after the plugin. Returns nothing.
+    """
+
+
+@hookspec
+def lms_app_created(app):
+    """React to a fully configured app: add template globals, CLI commands, before-request hooks.
+
+    Called once per app, last in ``create_app``. Returns nothing.
+    """
+
+
+@hookspec
+def lms_migration_dirs():
+    """Return a list of folders holding the plugin's Alembic revision files.
+
+    Each plugin's revisions form an Alembic branch labelled with the plugin's name, so
+    ``lms init`` (``upgrade heads``) applies every loaded plugin's schema.
+    """
+
+
+@hookspec
+def lms_translation_dirs():
+    """Return a list of folders laid out as ``<locale>/LC_MESSAGES/messages.po``.
+
+    Their catalogues are compiled at start-up and merged into the portal's translations,
+    so a plugin ships its own Russian and English texts.
+    """
+
+
+@hookspec
+def lms_load_demo_data():
+    """Add the plugin's demo records; called inside an app context by ``lms init --demo``.
+
+    Runs after the core demo dealers and users exist. Must be idempotent: a second run changes
+    nothing. The caller commits. Returns nothing.
+    """
+
+
+# --- UI slots (collect) --------------------------------------------------------------------
+
+
+@hookspec
+def lms_tpl_nav_items(user):
+    """Return a ``lms.plugins.NavItem`` (or a list of them, or None) for the top tabs.
+
+    ``user`` is the signed-in user (Flask-Login's current_user, possibly anonymous). Called on
+    every page render; keep it cheap. Items are shown sorted by their ``order``.
+    """
+
+
+@hookspec
+def lms_tpl_dashboard(user):
+    """Return a ``markupsafe.Markup`` panel (or None) for the signed-in user's dashboard.
+
+    ``user`` is the signed-in user. Panels are shown in plugin registration order.
+    """
+
+
+# --- events (after commit) ----------------------------------------------------------------
+
+
+@hookspec
+def lms_user_provisioned(user_id, source):
+    """A user account was created; fires after the creating transaction committed.
+
+    ``user_id`` is the new user's id, ``source`` one of ``"cli"``, ``"admin"``, ``"demo"``,
+    ``"sso"``. Returns nothing.
+    """

@@ -1,0 +1,68 @@
+"""Translations: Russian first, English too; catalogues compile themselves at start-up.
+
+The ``.po`` files are the source of truth. Compiling them into the instance folder when they
+are newer than the cached ``.mo`` means a fresh ``pip install -e .`` needs no extra step.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+from flask_babel import Babel
+
+CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def init_app(app, pm) -> None:
+    """Compile every catalogue (core and plugins) and bind Flask-Babel with our locale choice."""
+    source_dirs = [CORE_TRANSLATIONS]
+    for dirs in pm.hook.lms_translation_dirs():
+        source_dirs.extend(Path(d) for d in dirs or ())
+    cache_root = Path(app.instance_path) / "i18n-cache"
+    compiled = [compile_catalogues(src, cache_root / str(i)) for i, src in enumerate(source_dirs)]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(path) for path in compiled)
+    # One Babel object per app: Flask-Babel caches translations on it, and apps built with
+    # different plugins (tests, LMS_DISABLED_PLUGINS) must not share a catalogue.
+    Babel().init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["current_locale"] = current_locale
+
+
+def compile_catalogues(source: Path, target: Path) -> Path:
+    """Compile ``source/<lang>/LC_MESSAGES/*.po`` into ``target``, skipping up-to-date files."""
+    for po_path in source.glob("*/LC_MESSAGES/*.po"):
+        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        tmp_path = mo_path.with_suffix(".mo.tmp")
+        with tmp_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp_path.replace(mo_path)  # atomic: concurrent workers never read half a file
+    return target
+
+
+def select_locale() -> str:
+    """The user's own choice, then the session's, then Accept-Language, then Russian."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI speaks the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """The locale of this request as a plain string, for templates (``<html lang>``)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""The portal shell: dashboard and health check."""

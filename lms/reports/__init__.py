@@ -1,0 +1,1 @@
+"""Reports for channel managers (all dealers) and dealer admins (their own dealer)."""

@@ -1,0 +1,27 @@
+"""Reports domain hooks: the managers' "Отчёты" tab and the dealer admin's "Мой дилер" tab."""
+from flask import url_for
+from flask_babel import gettext as _
+
+from lms import hookimpl
+from lms.auth.models import Role
+from lms.auth.permissions import REPORT_ROLES
+from lms.plugins import NavItem
+
+
+@hookimpl
+def lms_register_blueprints(app):
+    from lms.reports.views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_tpl_nav_items(user):
+    if not user.is_authenticated:
+        return None
+    if user.role in REPORT_ROLES:
+        return NavItem(key="reports", label=_("Reports"), url=url_for("reports.overview"), order=80)
+    if user.role == Role.DEALER_ADMIN and user.dealer_id:
+        url = url_for("reports.dealer", dealer_id=user.dealer_id)
+        return NavItem(key="my-dealer", label=_("My dealer"), url=url, order=80)
+    return None

@@ -1,0 +1,77 @@
+"""Request-wide behaviour: error pages, security headers, template globals, the current user."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.plugins import call_slot
+
+ERROR_MESSAGES = {
+    400: _l("The request could not be understood. Please check what you entered and try again."),
+    401: _l("Please sign in to continue."),
+    403: _l("You do not have access to this page."),
+    404: _l("This page does not exist or was removed."),
+    405: _l("This action is not allowed here."),
+    413: _l("The file or form is too large."),
+    429: _l("Too many requests. Please wait a moment and try again."),
+    500: _l("Something went wrong on our side. The team has been notified."),
+}
+CSRF_MESSAGE = _l("Your session has expired or the form is outdated. Reload the page and try again.")
+
+
+def init_app(app: Flask) -> None:
+    """Install error handlers, security headers and template globals."""
+    from lms.auth import session_user
+
+    session_user.init_app(app)
+    app.jinja_env.globals["call_slot"] = call_slot
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.after_request(set_security_headers)
+
+
+def wants_json() -> bool:
+    """API clients and ``.json`` URLs get JSON errors; browsers get pages."""
+    return (
+        request.path.startswith("/api/")
+        or request.path.endswith(".json")
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, message, code: str | None = None):
+    """One place that renders an error as JSON or as a page in the user's language."""
+    code = code or f"http_{status}"
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": str(message)}}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    message = ERROR_MESSAGES.get(error.code) or error.description
+    # Handlers that abort with a specific, user-facing description keep it.
+    if error.description and error.description != type(error).description:
+        message = error.description
+    return error_response(error.code, message)
+
+
+def handle_csrf_error(error: CSRFError):
+    return error_response(400, CSRF_MESSAGE, code="csrf_failed")
+
+
+def set_security_headers(response):
+    """Safe defaults on every response; embedding (SSO issue) widens frame-ancestors per issuer."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+        "frame-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+    )
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response

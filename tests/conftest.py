@@ -1,0 +1,194 @@
+"""Shared fixtures: one migrated database per test session, emptied after every test.
+
+``LMS_TEST_DATABASE_URL`` points the suite at PostgreSQL (CI: postgresql+psycopg://postgres@127.0.0.1:5432/test);
+everything in that database's public schema is dropped at the start of the run. Without it the
+suite uses a SQLite file in a temporary folder.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lms import create_app
+from lms.extensions import db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough"
+DEMO_PASSWORD = "demo-password"
+
+
+def pytest_report_header(config):
+    return f"lms database: {os.environ.get('LMS_TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("LMS_TEST_DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:  # start from nothing: the previous run may have died
+        connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def instance_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_app(database_url, instance_path, plugins=(), **overrides):
+    """An app for tests: testing mode, the session's database, CSRF on unless turned off."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(instance_path),
+        "SERVER_NAME": "lms.test",
+    }
+    config.update(overrides)
+    return create_app(config, plugins=plugins)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url, instance_root):
+    """Run every migration once (the same ``upgrade heads`` that ``lms init`` runs)."""
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, instance_root)
+    with app.app_context():
+        upgrade(revision="heads")
+        db.engine.dispose()
+    return True
+
+
+@pytest.fixture(scope="session")
+def cleanup_engine(database_url):
+    from lms.database import database_uri
+
+    engine = sa.create_engine(database_uri({"DATABASE_URL": database_url}, ""))
+    yield engine
+    engine.dispose()
+
+
+def empty_all_tables(engine) -> None:
+    """Delete every row (children first), keeping the schema and alembic_version."""
+    with engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_factory(_migrated, database_url, instance_root, cleanup_engine):
+    """Build more apps on the test database (other plugins or settings); all share its cleanup."""
+    created = []
+
+    def factory(plugins=(), **overrides):
+        app = make_app(database_url, instance_root, plugins=plugins, **overrides)
+        created.append(app)
+        return app
+
+    yield factory
+    for app in created:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    empty_all_tables(cleanup_engine)
+
+
+@pytest.fixture
+def app(app_factory):
+    """The portal with the core plugins. No app context is pushed: like a real server, every
+    request gets its own (and so its own database session and ``g``); test code that touches
+    the database opens one with ``with app.app_context():``."""
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo dealers and one account per role (password ``demo-password``)."""
+    from lms.demo import load_core_demo_data
+    from lms.events import commit
+
+    with app.app_context():
+        accounts = load_core_demo_data()
+        commit()
+    return accounts
+
+
+def csrf_token(client, path="/login") -> str:
+    """Fetch a page and return the CSRF token of its first form, as a browser would."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login_as(client, demo):
+    """Sign the test client in as the demo account with ``role`` (through the real form)."""
+
+    def login(role_or_email: str):
+        email = role_or_email if "@" in role_or_email else DEMO_EMAILS[role_or_email]
+        with client.session_transaction() as session:
+            session.clear()  # sign out whoever was signed in before
+        response = client.post(
+            "/login",
+            data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf_token(client)},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return login
+
+
+DEMO_EMAILS = {
+    "learner": "learner@demo.example.com",
+    "dealer_admin": "dealer-admin@demo.example.com",
+    "author": "author@demo.example.com",
+    "manager": "manager@demo.example.com",
+    "admin": "admin@demo.example.com",
+    "learner2": "learner2@demo.example.com",
+    "learner3": "learner3@demo.example.com",
+}
+
+
+@pytest.fixture
+def query_counter(app):
+    """Count SQL statements run inside a ``with query_counter() as counted:`` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def before_execute(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before_execute)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before_execute)
+
+    return counting

@@ -1,0 +1,91 @@
+"""The ``lms`` command as an operator meets it."""
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from conftest import TEST_SECRET_KEY
+from lms.auth.models import Dealer, User
+from lms.cli import cli
+from lms.extensions import db
+
+
+def env_for(database_url, instance_root, **extra):
+    env = {"LMS_DATABASE_URL": database_url, "LMS_INSTANCE_PATH": str(instance_root),
+           "LMS_SECRET_KEY": TEST_SECRET_KEY}
+    env.update(extra)
+    return env
+
+
+def counts(app):
+    with app.app_context():
+        return (db.session.scalar(sa.select(sa.func.count(Dealer.id))),
+                db.session.scalar(sa.select(sa.func.count(User.id))))
+
+
+def invoke(database_url, instance_root, *args, **env):
+    return CliRunner().invoke(cli, list(args), env=env_for(database_url, instance_root, **env))
+
+
+def test_init_demo_twice_is_harmless(app, database_url, instance_root):
+    runner = CliRunner()
+    first = runner.invoke(cli, ["init", "--demo"], env=env_for(database_url, instance_root))
+    assert first.exit_code == 0, first.output
+    assert "learner@demo.example.com" in first.output and "demo-password" in first.output
+    after_first = counts(app)
+    assert after_first == (3, 7)
+    second = runner.invoke(cli, ["init", "--demo"], env=env_for(database_url, instance_root))
+    assert second.exit_code == 0, second.output
+    assert counts(app) == after_first
+    with app.app_context():
+        tiers = set(db.session.scalars(sa.select(Dealer.tier)))
+        regions = set(db.session.scalars(sa.select(Dealer.region)))
+    assert len(tiers) == 3 and len(regions) == 3
+
+
+def test_init_creates_the_first_admin_from_the_environment(app, database_url, instance_root):
+    result = CliRunner().invoke(cli, ["init"], env=env_for(
+        database_url, instance_root, LMS_ADMIN_EMAIL="Boss@Example.com", LMS_ADMIN_PASSWORD="a-long-password"))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "boss@example.com"))
+        assert admin.role == "admin" and admin.password_hash.startswith("scrypt:")
+
+
+def test_init_without_admin_settings_explains_what_to_do(app, database_url, instance_root):
+    result = CliRunner().invoke(cli, ["init"], env=env_for(database_url, instance_root))
+    assert result.exit_code == 0
+    assert "LMS_ADMIN_EMAIL" in result.output
+
+
+def test_users_create(app, demo, database_url, instance_root):
+    result = invoke(database_url, instance_root, *["users", "create", "--email", "p.sidorov@demo.example.com", "--name",
+                                 "Пётр Сидоров", "--role", "learner", "--dealer", "СибАгроТорг",
+                                 "--password", "long-password-1"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "p.sidorov@demo.example.com"))
+        assert user.dealer.tax_id == "5400000003" and user.role == "learner"
+
+
+def test_users_create_without_password_makes_an_sso_only_account(app, demo, database_url, instance_root):
+    result = invoke(database_url, instance_root, *["users", "create", "--email", "sso@demo.example.com", "--name", "SSO",
+                                 "--role", "manager"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.password_hash).where(User.email == "sso@demo.example.com")) is None
+
+
+def test_users_create_refuses_bad_input_clearly(demo, database_url, instance_root):
+    unknown_dealer = invoke(database_url, instance_root, *["users", "create", "--email", "a@demo.example.com", "--name", "A",
+                                         "--role", "learner", "--dealer", "Нет такого"])
+    assert unknown_dealer.exit_code == 2 and "No dealer matches" in unknown_dealer.output
+    duplicate = invoke(database_url, instance_root, *["users", "create", "--email", "learner@demo.example.com", "--name", "B",
+                                    "--role", "author"])
+    assert duplicate.exit_code == 2 and "уже существует" in duplicate.output
+    bad_role = invoke(database_url, instance_root, *["users", "create", "--email", "c@demo.example.com", "--name", "C",
+                                   "--role", "boss"])
+    assert bad_role.exit_code == 2
+
+
+def test_flask_commands_are_available(app, database_url, instance_root):
+    result = invoke(database_url, instance_root, "routes")
+    assert result.exit_code == 0 and "/healthz" in result.output

@@ -1,0 +1,190 @@
+"""The plugin host: one manager per app, discovery, blocking, slots and the setup/event hooks."""
+import importlib
+
+import pluggy
+import pytest
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from lms import hookimpl
+from lms.auth.models import Role, User
+from lms.plugins import DEFAULT_PLUGINS, NavItem, call_slot
+
+sample = importlib.import_module("plugin_fixtures.sample_tab_plugin")
+
+
+@pytest.fixture
+def plugin_app(app_factory):
+    sample.provisioned.clear()
+    return app_factory(plugins=[sample])
+
+
+def signed_in_client(app):
+    from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+    from lms.demo import load_core_demo_data
+    from lms.events import commit
+
+    with app.app_context():
+        load_core_demo_data()
+        commit()
+    client = app.test_client()
+    client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    return client
+
+
+def test_each_app_has_its_own_plugin_manager(app_factory):
+    first, second = app_factory(), app_factory(plugins=[sample])
+    assert isinstance(first.extensions["lms"], pluggy.PluginManager)
+    assert first.extensions["lms"] is not second.extensions["lms"]
+    assert first.extensions["lms"].get_plugin("plugin_fixtures.sample_tab_plugin") is None
+    assert second.extensions["lms"].get_plugin("plugin_fixtures.sample_tab_plugin") is sample
+
+
+def test_core_domains_are_plugins(app):
+    names = {name for name, _ in app.extensions["lms"].list_name_plugin()}
+    assert set(DEFAULT_PLUGINS) <= names
+
+
+def test_hook_lms_tpl_nav_items(plugin_app):
+    html = signed_in_client(plugin_app).get("/").get_data(as_text=True)
+    assert '<a href="/sample/">Образцы</a>' in html
+    # sorted by order: Обучение (10) before the plugin's tab (50)
+    assert html.index(">Обучение<") < html.index(">Образцы<")
+
+
+def test_hook_lms_tpl_dashboard(plugin_app):
+    html = signed_in_client(plugin_app).get("/").get_data(as_text=True)
+    assert '<section class="panel" id="sample-panel"><h2>Панель плагина</h2><p>Иван Петров</p></section>' in html
+
+
+def test_hook_lms_register_blueprints(plugin_app):
+    assert "sample_tab_plugin" in plugin_app.blueprints
+    assert plugin_app.test_client().get("/sample/").get_data(as_text=True) == "sample plugin page"
+
+
+def test_hook_lms_app_created(plugin_app):
+    assert plugin_app.config["SAMPLE_PLUGIN_READY"] is True
+
+
+def test_hook_lms_user_provisioned(plugin_app):
+    from lms.auth.services import create_user
+    from lms.events import commit
+    from lms.extensions import db
+
+    from lms.events import dispatch_committed_events
+
+    with plugin_app.app_context():
+        user = create_user(email="new@demo.example.com", name="Новый", role=Role.AUTHOR, source="admin")
+        assert sample.provisioned == []  # not before the commit
+        commit()
+        assert sample.provisioned == [(user.id, "admin")]
+        create_user(email="rolled@demo.example.com", name="Откат", role=Role.AUTHOR)
+        db.session.rollback()
+        dispatch_committed_events()
+        assert sample.provisioned == [(user.id, "admin")]  # a rolled-back creation is never announced
+        assert db.session.scalar(sa.select(User.id).where(User.email == "rolled@demo.example.com")) is None
+
+
+def test_hook_lms_migration_dirs(app):
+    dirs = [d for result in app.extensions["lms"].hook.lms_migration_dirs() for d in result]
+    assert any(d.endswith("lms/migrations/versions") for d in dirs)
+
+
+def test_hook_lms_translation_dirs(app_factory, tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    from flask_babel import gettext
+
+    catalog = Catalog(locale="ru")
+    catalog.add("Plugin greeting", "Привет от плагина")
+    (tmp_path / "ru" / "LC_MESSAGES").mkdir(parents=True)
+    with open(tmp_path / "ru" / "LC_MESSAGES" / "messages.po", "wb") as po:
+        write_po(po, catalog)
+
+    class TranslatedPlugin:
+        @hookimpl
+        def lms_translation_dirs(self):
+            return [str(tmp_path)]
+
+    app = app_factory(plugins=[TranslatedPlugin()])
+    with app.test_request_context("/", headers={"Accept-Language": "ru"}):
+        assert gettext("Plugin greeting") == "Привет от плагина"
+        assert gettext("Sign in") == "Войти"  # the core catalogue is still there
+
+
+def test_hook_lms_load_demo_data(app_factory):
+    calls = []
+
+    class DemoPlugin:
+        @hookimpl
+        def lms_load_demo_data(self):
+            from lms.auth.models import Dealer
+            from lms.extensions import db
+
+            calls.append(db.session.scalar(sa.select(sa.func.count(Dealer.id))))
+
+    app = app_factory(plugins=[DemoPlugin()])
+    with app.app_context():
+        from lms.cli import init_database
+
+        init_database(demo=True)
+    assert calls == [3]  # ran once, after the core demo dealers existed
+
+
+def test_disabled_plugins_are_never_loaded(app_factory):
+    app = app_factory(plugins=[sample], DISABLED_PLUGINS="plugin_fixtures.sample_tab_plugin,lms.admin.hooks")
+    pm = app.extensions["lms"]
+    assert pm.get_plugin("plugin_fixtures.sample_tab_plugin") is None
+    assert "admin" not in app.blueprints
+    assert "sample_tab_plugin" not in app.blueprints
+
+
+def test_an_implementation_of_an_unknown_hook_fails_at_start_up(app_factory):
+    class Misspelled:
+        @hookimpl
+        def lms_tpl_nav_itemz(self, user):
+            return None
+
+    with pytest.raises(pluggy.PluginValidationError, match="lms_tpl_nav_itemz"):
+        app_factory(plugins=[Misspelled()])
+
+
+def test_call_slot_rejects_unknown_slots(app):
+    with app.test_request_context("/"):
+        with pytest.raises(LookupError, match="unknown template slot"):
+            call_slot("sidebar", user=None)
+
+
+def test_slots_escape_plain_strings(app_factory):
+    class Careless:
+        @hookimpl
+        def lms_tpl_dashboard(self, user):
+            return "<script>alert(1)</script>"
+
+    app = app_factory(plugins=[Careless()])
+    with app.test_request_context("/"):
+        html = call_slot("dashboard", user=None)
+    assert isinstance(html, Markup) and "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_nav_items_accept_lists(app_factory):
+    class TwoTabs:
+        @hookimpl
+        def lms_tpl_nav_items(self, user):
+            return [NavItem("b", "B", "/b", order=200), NavItem("a", "A", "/a", order=200)]
+
+    app = app_factory(plugins=[TwoTabs()])
+    with app.test_request_context("/"):
+        from flask_login import AnonymousUserMixin
+
+        items = call_slot("nav_items", user=AnonymousUserMixin())
+    assert [item.key for item in items] == ["a", "b"]
+
+
+def test_plugins_command_lists_plugins_and_hooks(app_factory):
+    app = app_factory(plugins=[sample])
+    result = app.test_cli_runner().invoke(args=["plugins"])
+    assert result.exit_code == 0
+    assert "plugin_fixtures.sample_tab_plugin\n    lms_app_created\n" in result.output
+    assert "lms.courses.hooks" in result.output

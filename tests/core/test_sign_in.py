@@ -1,0 +1,136 @@
+"""Local sign-in and sign-out through the real form, with CSRF on."""
+import pytest
+import sqlalchemy as sa
+
+from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.auth.models import Dealer, User
+from lms.extensions import db
+
+
+def post_login(client, email, password, **headers):
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        headers=headers,
+    )
+
+
+def test_login_page_is_russian_by_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="ru">' in html
+    assert "Войти" in html and "Пароль" in html
+
+
+def test_login_page_follows_accept_language(client):
+    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Sign in" in html
+
+
+def test_sign_in_and_out(client, demo):
+    response = post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
+    assert response.status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert "Иван Петров" in page
+    logout = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert logout.status_code == 302
+    assert client.get("/").status_code == 302  # back to the sign-in page
+
+
+def test_email_is_case_insensitive(client, demo):
+    assert post_login(client, "  LEARNER@Demo.Example.com ", DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("email,password", [
+    ("learner@demo.example.com", "wrong-password"),
+    ("nobody@demo.example.com", "demo-password"),
+    ("not an email", "demo-password"),
+])
+def test_wrong_credentials_get_one_clear_message(client, demo, email, password):
+    response = post_login(client, email, password)
+    assert response.status_code == 401
+    assert "Неверный email или пароль." in response.get_data(as_text=True)
+
+
+def test_wrong_credentials_in_english(client, demo):
+    response = post_login(client, DEMO_EMAILS["learner"], "nope", **{"Accept-Language": "en"})
+    assert "Wrong email or password." in response.get_data(as_text=True)
+
+
+def test_empty_form_names_the_missing_fields(client):
+    response = client.post("/login", data={"csrf_token": csrf_token(client)})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Введите ваш email." in html and "Введите пароль." in html
+
+
+def test_login_without_csrf_token_is_refused(client, demo):
+    response = client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD})
+    assert response.status_code == 400
+    assert "Сессия истекла или форма устарела" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+def set_user_active(app, email, active):
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == email).values(active=active))
+        db.session.commit()
+
+
+def test_deactivated_user_cannot_sign_in(app, client, demo):
+    set_user_active(app, DEMO_EMAILS["learner"], False)
+    response = post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
+    assert response.status_code == 401
+    assert "Учётная запись отключена" in response.get_data(as_text=True)
+
+
+def test_user_of_a_deactivated_dealer_cannot_sign_in(app, client, demo):
+    with app.app_context():
+        dealer_id = db.session.scalar(sa.select(User.dealer_id).where(User.email == DEMO_EMAILS["learner"]))
+        db.session.execute(sa.update(Dealer).where(Dealer.id == dealer_id).values(active=False))
+        db.session.commit()
+    assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 401
+
+
+def test_deactivation_ends_an_open_session(app, client, demo):
+    post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
+    assert client.get("/").status_code == 200
+    set_user_active(app, DEMO_EMAILS["learner"], False)
+    assert client.get("/").status_code == 302
+
+
+def test_next_parameter_is_never_an_open_redirect(client, demo):
+    response = client.post(
+        "/login?next=//evil.example/steal",
+        data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+
+
+def test_next_parameter_leads_back_to_the_page(client, demo):
+    response = client.post(
+        "/login?next=/courses/",
+        data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    assert response.headers["Location"].endswith("/courses/")
+
+
+def test_passwords_are_stored_with_scrypt(app, demo):
+    with app.app_context():
+        stored = db.session.scalar(sa.select(User.password_hash).where(User.email == DEMO_EMAILS["learner"]))
+    assert stored.startswith("scrypt:") and DEMO_PASSWORD not in stored
+
+
+def test_language_switch_is_remembered_on_the_account(app, login_as):
+    client = login_as("learner")
+    client.post("/locale", data={"locale": "en", "next": "/", "csrf_token": csrf_token(client, "/")})
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.locale).where(User.email == DEMO_EMAILS["learner"])) == "en"
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly(client, demo):
+    response = post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
+    cookie = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("session="))
+    assert "HttpOnly" in cookie

@@ -1,0 +1,31 @@
+"""Every text in the code and templates has a Russian translation: Russian is the default."""
+import io
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def extracted_ids() -> set[str]:
+    method_map = [("lms/**.py", "python"), ("templates/**.html", "jinja2")]
+    ids = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords=KEYWORDS
+    ):
+        ids.add(message if isinstance(message, str) else message[0])
+    return ids
+
+
+def test_every_text_has_a_russian_translation():
+    with open(ROOT / "lms" / "translations" / "ru" / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po, locale="ru")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and m.string and "fuzzy" not in m.flags
+    }
+    missing = sorted(extracted_ids() - translated)
+    assert missing == [], "run `lms translations update` and translate: " + "; ".join(missing)
