@@ -1,0 +1,1 @@
+"""Outgoing webhooks: HMAC-signed deliveries to host systems and the retry schedule for failed ones."""
