@@ -1,0 +1,125 @@
+"""Benchmark: our certificate issue pipeline against the floor of a bare WeasyPrint render plus a bare pyHanko signature.
+
+Run: .venv/bin/python bench/certificates.py [--iterations 60] [--check]
+The pipeline may add at most 25% to the floor's median (issue 5). ``--check`` exits 1 when it does not.
+"""
+
+import argparse
+import datetime
+import hashlib
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import weasyprint  # noqa: E402
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.sign import signers  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from lms.certificates.keys import ensure_dev_signing_identity, load_signing_identity  # noqa: E402
+from lms.certificates.render import (  # noqa: E402
+    certificate_context,
+    default_template_source,
+    font_subsetting_backend,
+    render_certificate,
+    render_certificate_html,
+)
+from lms.certificates.signing import build_pdf_signer, sign_pdf  # noqa: E402
+
+TARGET_OVERHEAD = 0.25
+
+
+def sample_context() -> dict:
+    """A realistic Russian certificate: Cyrillic names, a long course title, a score, an expiry."""
+    return certificate_context(
+        learner_name="Анастасия Владимировна Кузнецова",
+        dealer_name="ООО «Автоцентр Север»",
+        course_title="Техническое обслуживание гибридных силовых установок",
+        course_version="2.1",
+        issued_at=datetime.date(2026, 3, 15),
+        expires_at=datetime.date(2028, 3, 15),
+        score=Decimal("92.5"),
+        serial="2026-000123",
+        verify_url="https://lms.example.com/verify/k3mzq7x2c4vbn5a6s8d9f0g1hq",
+        issuer_name="Обучение дилеров",
+        locale="ru",
+    )
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """Nearest-rank percentile; enough for a few dozen samples."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help="exit 1 when the overhead exceeds 25%%")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="lms-cert-bench-"))
+    identity = load_signing_identity(*ensure_dev_signing_identity(workdir / "instance"))
+    template = default_template_source()
+    # The floor renders exactly the HTML our pipeline produces for the same certificate.
+    html = render_certificate_html(template, sample_context())
+
+    # Floor: WeasyPrint as its docs recommend (one FontConfiguration reused) + pyHanko's plain signer.
+    floor_fonts = FontConfiguration()
+    bare_signer = signers.SimpleSigner.load(
+        str(workdir / "instance" / "certificate-signing-dev" / "signing-key.pem"),
+        str(workdir / "instance" / "certificate-signing-dev" / "signing-cert.pem"),
+    )
+    bare_meta = signers.PdfSignatureMetadata(field_name="Signature1")
+
+    def floor() -> bytes:
+        pdf = weasyprint.HTML(string=html).write_pdf(font_config=floor_fonts)
+        return signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), bare_meta, signer=bare_signer).getvalue()
+
+    # Ours: context + QR, sandboxed template, guarded fetcher, PAdES certification signature, stored by hash.
+    pdf_signer = build_pdf_signer(identity)
+    store = workdir / "store"
+    store.mkdir()
+
+    def pipeline() -> bytes:
+        pdf = render_certificate(template, sample_context())
+        signed = sign_pdf(pdf, pdf_signer)
+        (store / hashlib.sha256(signed).hexdigest()).write_bytes(signed)
+        return signed
+
+    for _ in range(args.warmup):
+        floor()
+        pipeline()
+    floor_times, pipeline_times = [], []
+    for _ in range(args.iterations):  # interleaved, so drift in machine load hits both alike
+        start = time.perf_counter()
+        floor_size = len(floor())
+        floor_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        pipeline_size = len(pipeline())
+        pipeline_times.append(time.perf_counter() - start)
+
+    floor_median, ours_median = statistics.median(floor_times), statistics.median(pipeline_times)
+    overhead = ours_median / floor_median - 1
+    print(f"font subsetting backend: {font_subsetting_backend()}")
+    print(f"signing key: {identity.jwt_algorithm} ({type(identity.private_key).__name__})")
+    print(f"iterations: {args.iterations} (+{args.warmup} warm-up), WeasyPrint {weasyprint.__version__}")
+    print(f"{'':34} {'median':>9} {'p95':>9} {'size':>9}")
+    print(f"{'floor (bare render + bare sign)':34} {floor_median * 1000:7.1f}ms "
+          f"{percentile(floor_times, 0.95) * 1000:7.1f}ms {floor_size:>8}B")
+    print(f"{'issue pipeline (ours)':34} {ours_median * 1000:7.1f}ms "
+          f"{percentile(pipeline_times, 0.95) * 1000:7.1f}ms {pipeline_size:>8}B")
+    verdict = "OK" if overhead <= TARGET_OVERHEAD else "OVER TARGET"
+    print(f"overhead: {overhead * 100:+.1f}% (target <= {TARGET_OVERHEAD * 100:.0f}%): {verdict}")
+    return 1 if args.check and overhead > TARGET_OVERHEAD else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
