@@ -1,0 +1,1 @@
+"""Courses domain: courses, sections, lessons, uploads, progress, Markdown rendering and the content/ loader."""

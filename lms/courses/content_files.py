@@ -1,0 +1,538 @@
+"""Courses as files (``content/<slug>/``): load and validate everything first, and write the same format back.
+
+Layout of one course; the folder name is the course slug (``[a-z0-9]+(-[a-z0-9]+)*``)::
+
+    content/<slug>/course.toml
+    content/<slug>/NN-<lesson-slug>.md     lessons, NN = 2 or 3 digits
+    content/<slug>/assets/…                images, PDFs, slides, videos, attachments
+    content/<slug>/<quiz>.gift             the course quiz, if any
+
+Other files and folders (``README.md``, ``sources/`` for originals of generated assets, dot files) are
+ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently dropped.
+
+``course.toml`` (unknown keys are errors)::
+
+    title = "…"                      # required
+    description = "…"                # optional Markdown, default ""
+    language = "ru"                  # required, two lower-case letters
+    published = true                 # optional, default true; false imports as a draft
+    [targeting]                      # required: all = true, or at least one non-empty list
+    all = false
+    tiers = ["gold", "silver"]       # dealer tiers
+    regions = ["Краснодарский край"] # dealer regions
+    dealers = ["2310000001"]         # dealer tax ids (ИНН)
+    [certificate]                    # optional: present = a certificate is issued on completion
+    validity_months = 24             # 0 = never expires (default)
+    [quiz]                           # optional
+    file = "final-exam.gift"         # required in [quiz]; a GIFT file next to course.toml
+    pass_percent = 80                # 1..100, default 80
+    max_attempts = 3                 # 0 = unlimited (default)
+    time_limit_minutes = 30          # 0 = none (default)
+    shuffle = true                   # default true
+    feedback = "after_submit"        # after_submit (default) | after_pass | never
+    [[sections]]                     # optional; without it all lessons form one untitled section
+    title = "Хранение"               # in NN order; "" = untitled
+    lessons = ["01-storage.md", "02-ppe.md"]   # every lesson file exactly once, in order
+
+Lesson front matter (TOML between ``---`` lines, see ``split_front_matter``; unknown keys are errors)::
+
+    title = "…"                      # required
+    kind = "markdown"                # markdown (default) | pdf | video | attachment
+    required = true                  # default true: needed to complete the course
+    minutes = 10                     # optional estimated time, 0..1000
+    file = "guide.pdf"               # asset name; pdf: a PDF or PPTX; video: MP4/WebM; attachment: any
+    preview_pdf = "guide-export.pdf" # pdf kind with a PPTX file only: PDF export shown inline
+    video_url = "https://…"          # video kind, instead of file; host allow-list is checked on import
+    attachments = ["form.xlsx"]      # optional extra downloads, any kind
+
+Asset names are paths relative to ``assets/``; Markdown refers to them as ``assets/<name>``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lms.courses.markdown import FrontMatterError, image_asset_names, make_renderer, split_front_matter, url_scheme
+from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detect_file_kind, is_unsafe_name
+
+LESSON_KINDS = ("markdown", "pdf", "video", "attachment")
+QUIZ_FEEDBACK = ("after_submit", "after_pass", "never")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
+REQUIRED = object()
+QuizChecker = Callable[[str], Iterable[tuple[int | None, str]]]
+
+
+@dataclass(frozen=True)
+class ContentProblem:
+    """One problem in the content: file relative to the content root, 1-based line or None, English msgid."""
+
+    file: str
+    line: int | None
+    message: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message % self.params if self.params else self.message}"
+
+
+class ContentError(Exception):
+    """Content did not validate; ``problems`` lists every problem found, nothing was loaded."""
+
+    def __init__(self, problems: list[ContentProblem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class AssetSource:
+    name: str
+    sha256: str
+    size: int
+    kind: str
+    path: Path = field(compare=False)
+
+
+@dataclass(frozen=True)
+class LessonSource:
+    file_name: str
+    slug: str
+    title: str
+    kind: str
+    required: bool
+    minutes: int | None
+    file: str | None
+    preview_pdf: str | None
+    video_url: str | None
+    attachments: tuple[str, ...]
+    body: str
+    body_line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class SectionSource:
+    title: str
+    lessons: tuple[LessonSource, ...]
+
+
+@dataclass(frozen=True)
+class Targeting:
+    all: bool
+    tiers: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    dealers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuizSource:
+    file_name: str
+    text: str
+    pass_percent: int = 80
+    max_attempts: int = 0
+    time_limit_minutes: int = 0
+    shuffle: bool = True
+    feedback: str = "after_submit"
+
+
+@dataclass(frozen=True)
+class CourseSource:
+    slug: str
+    title: str
+    description: str
+    language: str
+    published: bool
+    targeting: Targeting
+    certificate_validity_months: int | None  # None: no certificate; 0: never expires
+    quiz: QuizSource | None
+    sections: tuple[SectionSource, ...]
+    assets: tuple[AssetSource, ...]
+    path: Path = field(compare=False)
+
+    @property
+    def lessons(self) -> tuple[LessonSource, ...]:
+        return tuple(lesson for section in self.sections for lesson in section.lessons)
+
+
+class _Problems:
+    """Collects problems with file names relative to the content root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: list[ContentProblem] = []
+
+    def add(self, path: Path, line: int | None, message: str, **params: object) -> None:
+        try:
+            name = path.relative_to(self.root).as_posix()
+        except ValueError:
+            name = path.as_posix()
+        self.items.append(ContentProblem(name, line, message, params))
+
+
+def _line_of(text: str, key: str, start: int = 1) -> int | None:
+    """Best-effort line of ``key = …`` or ``[key]`` at or after ``start`` (TOML keeps no positions)."""
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
+    lines = text.splitlines()
+    for number in range(start, len(lines) + 1):
+        if pattern.match(lines[number - 1]):
+            return number
+    return None
+
+
+def _is_type(value: object, expected: type | str) -> bool:
+    if expected == "list[str]":
+        return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _read_table(table: dict, spec: dict, problems: _Problems, path: Path, text: str, offset: int = 0, prefix: str = "",
+                start: int = 1) -> dict:
+    """Check ``table`` against ``spec`` {key: (type, default or REQUIRED)}; return values with defaults.
+
+    ``start`` is the line where the table begins in ``text`` (for error lines), ``offset`` shifts them into the file.
+    """
+    values = {}
+    for key in table:
+        if key not in spec:
+            line = _line_of(text, key, start)
+            problems.add(path, line and line + offset, "Unknown key “%(key)s”.", key=prefix + key)
+    for key, (expected, default) in spec.items():
+        if key not in table:
+            if default is REQUIRED:
+                problems.add(path, offset or None, "Missing required key “%(key)s”.", key=prefix + key)
+            values[key] = None if default is REQUIRED else default
+        elif not _is_type(table[key], expected):
+            line = _line_of(text, key, start)
+            type_name = expected if isinstance(expected, str) else expected.__name__
+            problems.add(path, line and line + offset, "“%(key)s” must be of type %(type)s.", key=prefix + key, type=type_name)
+            values[key] = None if default is REQUIRED else default
+        else:
+            value = table[key]
+            values[key] = tuple(value) if expected == "list[str]" else value
+    return values
+
+
+def _load_toml(path: Path, problems: _Problems) -> tuple[dict | None, str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
+    except UnicodeDecodeError:
+        problems.add(path, None, "The file is not UTF-8 text.")
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE_RE.search(str(error))
+        detail = _TOML_LINE_RE.sub("", str(error)).strip()
+        problems.add(path, int(match.group(1)) if match else None, "The file is not valid TOML: %(detail)s", detail=detail)
+    return None, ""
+
+
+def _load_assets(course_dir: Path, problems: _Problems) -> dict[str, AssetSource]:
+    assets = {}
+    folder = course_dir / "assets"
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        name = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in name.split("/")) or (path.is_dir() and not path.is_symlink()):
+            continue
+        if path.is_symlink() or any(is_unsafe_name(part) for part in name.split("/")):
+            problems.add(path, None, "Assets must be plain files with plain names.")
+            continue
+        kind = detect_file_kind(path)
+        extension = path.suffix.lower()
+        if kind is None or extension not in KIND_EXTENSIONS[kind]:
+            problems.add(path, None, "The asset's content does not match its name or is not a supported type.")
+            continue
+        data = path.read_bytes()
+        assets[name] = AssetSource(name, hashlib.sha256(data).hexdigest(), len(data), kind, path)
+    return assets
+
+
+LESSON_SPEC = {
+    "title": (str, REQUIRED), "kind": (str, "markdown"), "required": (bool, True), "minutes": (int, None),
+    "file": (str, None), "preview_pdf": (str, None), "video_url": (str, None), "attachments": ("list[str]", ()),
+}
+
+
+def _check_asset(path: Path, line: int | None, name: str, kinds: frozenset[str] | None, assets: dict, problems: _Problems) -> None:
+    asset = assets.get(name)
+    if asset is None:
+        problems.add(path, line, "The asset “%(name)s” does not exist in assets/.", name=name)
+    elif kinds is not None and asset.kind not in kinds:
+        problems.add(path, line, "The asset “%(name)s” is a %(kind)s file, expected one of: %(expected)s.",
+                     name=name, kind=asset.kind, expected=", ".join(sorted(kinds)))
+
+
+def _load_lesson(path: Path, assets: dict, renderer, problems: _Problems) -> LessonSource | None:
+    slug = LESSON_FILE_RE.match(path.name).group(2)
+    try:
+        text = path.read_text(encoding="utf-8")
+        meta, body, body_line = split_front_matter(text)
+    except UnicodeDecodeError:
+        problems.add(path, None, "The file is not UTF-8 text.")
+        return None
+    except FrontMatterError as error:
+        problems.add(path, error.line, error.message, **error.params)
+        return None
+    if body_line == 1:
+        problems.add(path, 1, "A lesson must start with front matter between --- lines.")
+        return None
+    fm_text = "\n".join(text.splitlines()[1 : body_line - 2])
+    values = _read_table(meta, LESSON_SPEC, problems, path, fm_text, offset=1)
+    line_of = lambda key: (_line_of(fm_text, key) or 0) + 1  # noqa: E731
+    kind = values["kind"]
+    if kind not in LESSON_KINDS:
+        problems.add(path, line_of("kind"), "Unknown lesson kind “%(kind)s”; use one of: %(kinds)s.", kind=kind, kinds=", ".join(LESSON_KINDS))
+    if values["minutes"] is not None and not 0 <= values["minutes"] <= 1000:
+        problems.add(path, line_of("minutes"), "“minutes” must be between 0 and 1000.")
+    if values["title"] is not None and not values["title"].strip():
+        problems.add(path, line_of("title"), "The title must not be empty.")
+    allowed = {"markdown": set(), "pdf": {"file", "preview_pdf"}, "video": {"file", "video_url"}, "attachment": {"file"}}.get(kind, set())
+    for key in ("file", "preview_pdf", "video_url"):
+        if values[key] is not None and key not in allowed:
+            problems.add(path, line_of(key), "“%(key)s” cannot be used in a %(kind)s lesson.", key=key, kind=kind)
+    if kind == "markdown" and not body.strip():
+        problems.add(path, body_line, "A Markdown lesson needs some text after the front matter.")
+    if kind in ("pdf", "attachment") and values["file"] is None:
+        problems.add(path, 2, "A %(kind)s lesson needs “file”.", kind=kind)
+    if kind == "video" and (values["file"] is None) == (values["video_url"] is None):
+        problems.add(path, 2, "A video lesson needs exactly one of “file” or “video_url”.")
+    if values["video_url"] is not None and url_scheme(values["video_url"]) != "https":
+        problems.add(path, line_of("video_url"), "“video_url” must be an https:// address.")
+    file_kinds = {"pdf": SLIDE_KINDS, "video": VIDEO_KINDS}.get(kind)
+    if values["file"] is not None and "file" in allowed:
+        _check_asset(path, line_of("file"), values["file"], file_kinds, assets, problems)
+    if values["preview_pdf"] is not None and kind == "pdf":
+        if values["file"] in assets and assets[values["file"]].kind != "pptx":
+            problems.add(path, line_of("preview_pdf"), "“preview_pdf” is only for a lesson whose file is a PPTX.")
+        _check_asset(path, line_of("preview_pdf"), values["preview_pdf"], frozenset({"pdf"}), assets, problems)
+    for name in values["attachments"]:
+        _check_asset(path, line_of("attachments"), name, None, assets, problems)
+    for line, name, src in image_asset_names(body, renderer=renderer):
+        if name is None:
+            problems.add(path, line + body_line - 1, "Images must come from the course's assets/: “%(src)s”.", src=src)
+        else:
+            _check_asset(path, line + body_line - 1, name, frozenset({"png", "jpeg", "gif", "webp"}), assets, problems)
+    return LessonSource(path.name, slug, values["title"] or "", kind, values["required"], values["minutes"],
+                        values["file"], values["preview_pdf"], values["video_url"], values["attachments"], body, body_line)
+
+
+COURSE_SPEC = {
+    "title": (str, REQUIRED), "description": (str, ""), "language": (str, REQUIRED), "published": (bool, True),
+    "targeting": (dict, REQUIRED), "certificate": (dict, None), "quiz": (dict, None), "sections": (list, None),
+}
+TARGETING_SPEC = {"all": (bool, False), "tiers": ("list[str]", ()), "regions": ("list[str]", ()), "dealers": ("list[str]", ())}
+QUIZ_SPEC = {
+    "file": (str, REQUIRED), "pass_percent": (int, 80), "max_attempts": (int, 0), "time_limit_minutes": (int, 0),
+    "shuffle": (bool, True), "feedback": (str, "after_submit"),
+}
+SECTION_SPEC = {"title": (str, ""), "lessons": ("list[str]", REQUIRED)}
+
+
+def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, check_quiz: QuizChecker | None) -> QuizSource | None:
+    toml_path = course_dir / "course.toml"
+    line = _line_of(text, "quiz")
+    values = _read_table(table, QUIZ_SPEC, problems, toml_path, text, prefix="quiz.", start=line or 1)
+    if not 1 <= values["pass_percent"] <= 100 or values["max_attempts"] < 0 or values["time_limit_minutes"] < 0:
+        problems.add(toml_path, line, "In [quiz], pass_percent must be 1..100 and the other numbers not negative.")
+    if values["feedback"] not in QUIZ_FEEDBACK:
+        problems.add(toml_path, line, "In [quiz], feedback must be one of: %(values)s.", values=", ".join(QUIZ_FEEDBACK))
+    name = values["file"]
+    if name is None:
+        return None
+    quiz_path = course_dir / name
+    if is_unsafe_name(name) or not name.endswith(".gift") or not quiz_path.is_file():
+        problems.add(toml_path, line, "The quiz file “%(name)s” does not exist next to course.toml (a .gift file).", name=name)
+        return None
+    try:
+        quiz_text = quiz_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(quiz_path, None, "The file is not UTF-8 text.")
+        return None
+    for quiz_line, message in (check_quiz(quiz_text) if check_quiz else ()):
+        problems.add(quiz_path, quiz_line, message)
+    return QuizSource(name, quiz_text, **{key: values[key] for key in QUIZ_SPEC if key != "file"})
+
+
+def _load_targeting(table: dict, text: str, path: Path, problems: _Problems) -> Targeting:
+    values = _read_table(table, TARGETING_SPEC, problems, path, text, prefix="targeting.", start=_line_of(text, "targeting") or 1)
+    lists = (values["tiers"], values["regions"], values["dealers"])
+    if values["all"] == any(lists):
+        problems.add(path, _line_of(text, "targeting"), "Targeting needs either all = true or at least one of tiers, regions, dealers, not both.")
+    return Targeting(values["all"], *lists)
+
+
+def _lesson_files(course_dir: Path, problems: _Problems) -> list[Path]:
+    files = []
+    for path in sorted(course_dir.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        if LESSON_FILE_RE.match(path.name) and path.is_file() and not path.is_symlink():
+            files.append(path)
+        else:
+            problems.add(path, None, "A lesson file must be a plain file named NN-slug.md (e.g. 01-storage.md).")
+    return files
+
+
+def _build_sections(course_dir, sections_table, lessons: dict, text, problems) -> tuple[SectionSource, ...]:
+    toml_path = course_dir / "course.toml"
+    if sections_table is None:
+        numbers = [LESSON_FILE_RE.match(name).group(1) for name in lessons]
+        for number in {n for n in numbers if numbers.count(n) > 1}:
+            problems.add(toml_path, None, "Two lessons share the number %(number)s; number them uniquely or list [[sections]].", number=number)
+        ordered = sorted(lessons, key=lambda name: (int(LESSON_FILE_RE.match(name).group(1)), name))
+        return (SectionSource("", tuple(lessons[name] for name in ordered if lessons[name])),)
+    sections, seen = [], set()
+    line = 1
+    for table in sections_table:
+        line = _line_of(text, "sections", line) or line
+        if not isinstance(table, dict):
+            problems.add(toml_path, line, "Each entry of sections must be a [[sections]] table.")
+            continue
+        values = _read_table(table, SECTION_SPEC, problems, toml_path, text, prefix="sections.", start=line)
+        for name in values["lessons"] or ():
+            if name not in lessons:
+                problems.add(toml_path, line, "The lesson file “%(name)s” does not exist.", name=name)
+            elif name in seen:
+                problems.add(toml_path, line, "The lesson file “%(name)s” is listed twice.", name=name)
+            seen.add(name)
+        sections.append(SectionSource(values["title"], tuple(lessons[n] for n in values["lessons"] or () if lessons.get(n))))
+        line += 1
+    for name in sorted(set(lessons) - seen):
+        problems.add(course_dir / name, None, "The lesson is not listed in any [[sections]] of course.toml.")
+    return tuple(sections)
+
+
+def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker | None, renderer) -> CourseSource | None:
+    start = len(problems.items)
+    toml_path = course_dir / "course.toml"
+    if not SLUG_RE.match(course_dir.name):
+        problems.add(course_dir, None, "The course folder name must be a slug: lower-case letters, digits and dashes.")
+    if not toml_path.is_file():
+        problems.add(course_dir, None, "The course folder has no course.toml.")
+        return None
+    table, text = _load_toml(toml_path, problems)
+    if table is None:
+        return None
+    values = _read_table(table, COURSE_SPEC, problems, toml_path, text)
+    if values["language"] is not None and not re.fullmatch(r"[a-z]{2}", values["language"]):
+        problems.add(toml_path, _line_of(text, "language"), "language must be a two-letter code such as ru or en.")
+    if values["title"] is not None and not values["title"].strip():
+        problems.add(toml_path, _line_of(text, "title"), "The title must not be empty.")
+    targeting = _load_targeting(values["targeting"] or {}, text, toml_path, problems)
+    validity = None
+    if values["certificate"] is not None:
+        validity = _read_table(values["certificate"], {"validity_months": (int, 0)}, problems, toml_path, text,
+                               prefix="certificate.", start=_line_of(text, "certificate") or 1)["validity_months"]
+        if validity < 0:
+            problems.add(toml_path, _line_of(text, "validity_months"), "validity_months must not be negative.")
+    quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz) if values["quiz"] is not None else None
+    assets = _load_assets(course_dir, problems)
+    lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
+    slugs = [LESSON_FILE_RE.match(name).group(2) for name in lessons]
+    for slug in {s for s in slugs if slugs.count(s) > 1}:
+        problems.add(course_dir, None, "Two lesson files share the slug “%(slug)s”.", slug=slug)
+    sections = _build_sections(course_dir, values["sections"], lessons, text, problems)
+    if len(problems.items) > start:
+        return None
+    return CourseSource(course_dir.name, values["title"], values["description"], values["language"], values["published"],
+                        targeting, validity, quiz, sections, tuple(assets[name] for name in sorted(assets)), course_dir)
+
+
+def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:
+    """Load and validate one course folder; raise ``ContentError`` listing every problem."""
+    course_dir = Path(path)
+    problems = _Problems(course_dir.parent)
+    course = _load_course(course_dir, problems, check_quiz, make_renderer())
+    if problems.items or course is None:
+        raise ContentError(problems.items)
+    return course
+
+
+def load_content_root(path: str | Path, *, check_quiz: QuizChecker | None = None) -> list[CourseSource]:
+    """Load every course folder under ``path``; all are validated before any is returned (all or nothing).
+
+    ``check_quiz(text)`` may return ``(line, message)`` problems for a GIFT file (the app passes the GIFT parser).
+    """
+    root = Path(path)
+    problems = _Problems(root)
+    if not root.is_dir():
+        raise ContentError([ContentProblem(root.as_posix(), None, "The content folder does not exist.")])
+    renderer = make_renderer()
+    courses = [_load_course(folder, problems, check_quiz, renderer)
+               for folder in sorted(root.iterdir()) if folder.is_dir() and not folder.name.startswith(".")]
+    if problems.items:
+        raise ContentError(problems.items)
+    return [course for course in courses if course is not None]
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    text = str(value)
+    if "\n" in text and not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
+        return '"""\n' + text.replace("\\", "\\\\").replace('"', '\\"') + '"""'
+    # A JSON string is a valid TOML basic string once DEL, which JSON leaves raw, is escaped.
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def _toml_lines(pairs: dict) -> list[str]:
+    return [f"{key} = {_toml_value(value)}" for key, value in pairs.items() if value is not None]
+
+
+def course_toml(course: CourseSource) -> str:
+    """The canonical course.toml text for ``course``."""
+    lines = _toml_lines({"title": course.title, "description": course.description or None,
+                         "language": course.language, "published": course.published})
+    target = course.targeting
+    lines += ["", "[targeting]"] + (["all = true"] if target.all else _toml_lines(
+        {"tiers": list(target.tiers) or None, "regions": list(target.regions) or None, "dealers": list(target.dealers) or None}))
+    if course.certificate_validity_months is not None:
+        lines += ["", "[certificate]", f"validity_months = {course.certificate_validity_months}"]
+    if course.quiz is not None:
+        quiz = course.quiz
+        lines += ["", "[quiz]"] + _toml_lines({"file": quiz.file_name, "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
+                                               "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback})
+    for section in course.sections:
+        lines += ["", "[[sections]]", f"title = {_toml_value(section.title)}", "lessons = ["]
+        lines += [f"    {_toml_value(lesson.file_name)}," for lesson in section.lessons] + ["]"]
+    return "\n".join(lines) + "\n"
+
+
+def lesson_text(lesson: LessonSource) -> str:
+    """The lesson file text: canonical front matter followed by the body as authored."""
+    meta = _toml_lines({"title": lesson.title, "kind": lesson.kind, "required": lesson.required, "minutes": lesson.minutes,
+                        "file": lesson.file, "preview_pdf": lesson.preview_pdf, "video_url": lesson.video_url,
+                        "attachments": list(lesson.attachments) or None})
+    return "---\n" + "\n".join(meta) + "\n---\n" + lesson.body
+
+
+def write_course_dir(course: CourseSource, content_root: str | Path) -> Path:
+    """Write ``course`` as ``<content_root>/<slug>/`` in the format ``load_course_dir`` reads; return that folder.
+
+    Refuses (FileExistsError) to write into a non-empty folder, so an export never mixes with old files.
+    """
+    target = Path(content_root) / course.slug
+    if target.exists() and any(target.iterdir()):
+        raise FileExistsError(f"{target} is not empty")
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "course.toml").write_text(course_toml(course), encoding="utf-8")
+    for lesson in course.lessons:
+        (target / lesson.file_name).write_text(lesson_text(lesson), encoding="utf-8")
+    if course.quiz is not None:
+        (target / course.quiz.file_name).write_text(course.quiz.text, encoding="utf-8")
+    for asset in course.assets:
+        destination = target / "assets" / asset.name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(asset.path, destination)
+    return target
