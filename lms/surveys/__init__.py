@@ -1,0 +1,1 @@
+"""Survey engine: ungraded questionnaires with conditional questions, anonymity-safe results."""

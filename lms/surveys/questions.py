@@ -1,0 +1,396 @@
+"""Survey question kinds as plain dicts: check definitions, clean answers, evaluate conditions.
+
+Pure functions on plain values, so the views, the JSON API and imports share one set of rules.
+Errors carry an English msgid (marked with ``N_`` for extraction) plus params; the view translates.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+KINDS = ("single_choice", "multiple_choice", "likert", "rating", "nps", "short_text", "long_text", "number")
+SCALE_RANGES = {"rating": (1, 5), "nps": (0, 10)}
+# (default, ceiling) characters; the ceiling keeps one answer from bloating exports and pages.
+TEXT_LIMITS = {"short_text": (200, 1000), "long_text": (5000, 20000)}
+MAX_LIKERT_POINTS = 11
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# PostgreSQL refuses NUL in text and other C0 controls only corrupt exports; tab and newline stay.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for Babel extraction without translating it (no app is needed here)."""
+    return msgid
+
+
+REQUIRED = N_("This question requires an answer.")
+UNKNOWN_OPTION = N_("Unknown option: %(value)s.")
+OUT_OF_RANGE = N_("Choose a value from %(min)s to %(max)s.")
+TOO_LONG = N_("The answer is too long: %(length)s characters, at most %(max)s allowed.")
+WRONG_FORMAT = N_("This answer has the wrong format.")
+NOT_A_NUMBER = N_("Enter a number.")
+NOT_A_WHOLE_NUMBER = N_("Enter a whole number.")
+
+
+class SurveyError(ValueError):
+    """A survey problem as an English msgid plus params; ``str()`` gives the English text."""
+
+    def __init__(self, message: str, question: str | None = None, **params):
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.question = question
+        self.params = params
+
+
+class DefinitionError(SurveyError):
+    """An invalid question or survey definition: an author's mistake, shown in the editor."""
+
+
+class AnswerError(SurveyError):
+    """An invalid answer to one question: a respondent's mistake, shown next to the question."""
+
+
+def validate_definition(definition: Mapping) -> dict:
+    """Check one question definition and return a clean copy with defaults filled in."""
+    if not isinstance(definition, Mapping):
+        raise DefinitionError(N_("A question must be a set of named settings."))
+    key = definition.get("key")
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise DefinitionError(N_("A question key must be 1 to 64 Latin letters, digits, '_' or '-'."))
+    kind = definition.get("kind")
+    if kind not in KINDS:
+        raise DefinitionError(N_("Unknown question kind: %(kind)s."), question=key, kind=str(kind))
+    title = definition.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise DefinitionError(N_("Every question needs a title."), question=key)
+    required = definition.get("required", False)
+    if not isinstance(required, bool):
+        raise DefinitionError(N_("The 'required' setting must be true or false."), question=key)
+    clean = {"key": key, "kind": kind, "title": title.strip(), "required": required}
+    if isinstance(definition.get("description"), str) and definition["description"].strip():
+        clean["description"] = definition["description"].strip()
+    _DEFINITION_CHECKS.get(kind, lambda d, c: None)(definition, clean)
+    if definition.get("show_if") is not None:
+        clean["show_if"] = _condition_shape(definition["show_if"], key)
+    return clean
+
+
+def validate_survey(questions) -> list[dict]:
+    """Check a whole question list: unique keys, conditions on EARLIER questions with possible values."""
+    seen: dict[str, dict] = {}
+    for raw in questions:
+        question = validate_definition(raw)
+        key = question["key"]
+        if key in seen:
+            raise DefinitionError(N_("The question key %(key)s is used twice."), question=key, key=key)
+        condition = question.get("show_if")
+        if condition:
+            target = seen.get(condition["question"])
+            if target is None:
+                # Only earlier questions: display order then settles every condition in one pass.
+                raise DefinitionError(N_("A condition must refer to an earlier question, not %(target)s."),
+                                      question=key, target=condition["question"])
+            if target["kind"] in ("likert", "long_text"):
+                raise DefinitionError(N_("A condition cannot depend on a Likert matrix or a long text."),
+                                      question=key)
+            field = "equals" if "equals" in condition else "in"
+            values = [condition["equals"]] if field == "equals" else condition["in"]
+            clean_values = [_condition_value(target, value, key) for value in values]
+            condition[field] = clean_values[0] if field == "equals" else clean_values
+        seen[key] = question
+    return list(seen.values())
+
+
+def normalize_answer(definition: Mapping, raw):
+    """Return the clean value of one answer, ``None`` when blank and optional; raise AnswerError."""
+    if _is_blank(raw):
+        if definition.get("required"):
+            raise AnswerError(REQUIRED, question=definition["key"])
+        return None
+    return _NORMALIZERS[definition["kind"]](definition, raw)
+
+
+def visible_questions(questions, answers: Mapping) -> list[dict]:
+    """The questions shown for these clean answers, in order; a hidden question hides its dependants."""
+    shown, shown_answers = [], {}
+    for question in questions:
+        if _condition_met(question.get("show_if"), shown_answers):
+            shown.append(question)
+            if answers.get(question["key"]) is not None:
+                shown_answers[question["key"]] = answers[question["key"]]
+    return shown
+
+
+def validate_response(questions, raw_answers: Mapping) -> tuple[dict, dict[str, AnswerError]]:
+    """Clean a whole response: answers of visible questions only, and the errors by question key.
+
+    ``raw_answers`` maps keys to a string, a list (multiple choice) or a row mapping (Likert).
+    A condition reads the clean earlier answer, so an invalid answer hides its dependants until fixed.
+    """
+    clean: dict = {}
+    errors: dict[str, AnswerError] = {}
+    for question in questions:
+        if not _condition_met(question.get("show_if"), clean):
+            continue  # hidden: neither required nor stored, whatever the client sent
+        try:
+            value = normalize_answer(question, raw_answers.get(question["key"]))
+        except AnswerError as error:
+            errors[question["key"]] = error
+            continue
+        if value is not None:
+            clean[question["key"]] = value
+    return clean, errors
+
+
+# --- definitions -------------------------------------------------------------------------------
+
+def _check_choices(definition: Mapping, clean: dict) -> None:
+    options = definition.get("options")
+    if not isinstance(options, (list, tuple)) or len(options) < 2:
+        raise DefinitionError(N_("A choice question needs at least two options."), question=clean["key"])
+    clean_options, values = [], set()
+    for option in options:
+        if isinstance(option, str):
+            option = {"value": option, "label": option}  # shorthand: the label is the value
+        value = option.get("value") if isinstance(option, Mapping) else None
+        label = option.get("label", value) if isinstance(option, Mapping) else None
+        if not isinstance(value, str) or not value.strip() or not isinstance(label, str) or not label.strip():
+            raise DefinitionError(N_("Every option needs a value and a label."), question=clean["key"])
+        if value.strip() in values:
+            raise DefinitionError(N_("The option %(value)s is listed twice."), question=clean["key"],
+                                  value=value.strip())
+        values.add(value.strip())
+        clean_options.append({"value": value.strip(), "label": label.strip()})
+    clean["options"] = clean_options
+    if clean["kind"] == "multiple_choice":
+        low = definition.get("min_choices", 0)
+        high = definition.get("max_choices", len(clean_options))
+        if not (_is_int(low) and _is_int(high) and 0 <= low <= high and 1 <= high <= len(clean_options)):
+            raise DefinitionError(N_("The minimum and maximum number of choices do not fit the options."),
+                                  question=clean["key"])
+        clean["min_choices"], clean["max_choices"] = low, high
+
+
+def _check_likert(definition: Mapping, clean: dict) -> None:
+    rows, scale = definition.get("rows"), definition.get("scale")
+    if (not isinstance(rows, (list, tuple)) or not rows or not isinstance(scale, (list, tuple))
+            or not 2 <= len(scale) <= MAX_LIKERT_POINTS):
+        raise DefinitionError(N_("A Likert matrix needs at least one row and 2 to %(max)s scale points."),
+                              question=clean["key"], max=MAX_LIKERT_POINTS)
+    if not all(isinstance(label, str) and label.strip() for label in scale):
+        raise DefinitionError(N_("Every scale point needs a label."), question=clean["key"])
+    clean_rows = []
+    for row in rows:
+        row_key = row.get("key") if isinstance(row, Mapping) else None
+        label = row.get("label") if isinstance(row, Mapping) else None
+        if not isinstance(row_key, str) or not KEY_PATTERN.fullmatch(row_key) or not isinstance(label, str) \
+                or not label.strip():
+            raise DefinitionError(N_("Every Likert row needs a key and a label."), question=clean["key"])
+        if any(existing["key"] == row_key for existing in clean_rows):
+            raise DefinitionError(N_("The row %(row)s is listed twice."), question=clean["key"], row=row_key)
+        clean_rows.append({"key": row_key, "label": label.strip()})
+    clean["rows"], clean["scale"] = clean_rows, [label.strip() for label in scale]
+
+
+def _check_text(definition: Mapping, clean: dict) -> None:
+    default, ceiling = TEXT_LIMITS[clean["kind"]]
+    limit = definition.get("max_length", default)
+    if not _is_int(limit) or not 1 <= limit <= ceiling:
+        raise DefinitionError(N_("The length limit must be from 1 to %(max)s characters."),
+                              question=clean["key"], max=ceiling)
+    clean["max_length"] = limit
+
+
+def _check_number(definition: Mapping, clean: dict) -> None:
+    integer = definition.get("integer", False)
+    if not isinstance(integer, bool):
+        raise DefinitionError(N_("The 'integer' setting must be true or false."), question=clean["key"])
+    low, high = definition.get("min"), definition.get("max")
+    for bound in (low, high):
+        if bound is not None and (not _is_number(bound) or (integer and bound != int(bound))):
+            raise DefinitionError(N_("The minimum and maximum must be numbers."), question=clean["key"])
+    if low is not None and high is not None and low > high:
+        raise DefinitionError(N_("The minimum must not exceed the maximum."), question=clean["key"])
+    clean.update(integer=integer, min=low, max=high)
+
+
+_DEFINITION_CHECKS = {"single_choice": _check_choices, "multiple_choice": _check_choices,
+                      "likert": _check_likert, "short_text": _check_text, "long_text": _check_text,
+                      "number": _check_number}
+
+
+def _condition_shape(condition, key: str) -> dict:
+    if (not isinstance(condition, Mapping) or not isinstance(condition.get("question"), str)
+            or ("equals" in condition) == ("in" in condition)):
+        raise DefinitionError(N_("A condition names a question and exactly one of 'equals' or 'in'."),
+                              question=key)
+    if "in" in condition and (not isinstance(condition["in"], (list, tuple)) or not condition["in"]):
+        raise DefinitionError(N_("A condition's 'in' must list at least one value."), question=key)
+    field = "equals" if "equals" in condition else "in"
+    return {"question": condition["question"], field: condition[field] if field == "equals" else list(condition["in"])}
+
+
+def _condition_value(target: dict, value, key: str):
+    """Clean a condition value as an answer to ``target``, so comparisons see the stored form."""
+    probe = {**target, "required": False, "min_choices": 0}
+    try:
+        clean = normalize_answer(probe, value)
+    except AnswerError:
+        clean = None
+    if target["kind"] == "multiple_choice" and clean is not None:
+        clean = clean[0] if len(clean) == 1 else None  # a condition tests one option at a time
+    if clean is None:
+        raise DefinitionError(N_("%(value)s is not a possible answer to the question %(target)s."),
+                              question=key, value=str(value), target=target["key"])
+    return clean
+
+
+def _condition_met(condition, answers: Mapping) -> bool:
+    if not condition:
+        return True
+    value = answers.get(condition["question"])
+    if value is None:
+        return False
+    wanted = [condition["equals"]] if "equals" in condition else condition["in"]
+    if isinstance(value, list):  # multiple choice: met when any chosen option is wanted
+        return any(item in wanted for item in value)
+    return value in wanted
+
+
+# --- answers -----------------------------------------------------------------------------------
+
+def _single_choice(definition: Mapping, raw):
+    if isinstance(raw, (list, tuple)):
+        values = [item for item in raw if not _is_blank(item)]
+        if len(values) > 1:
+            raise AnswerError(N_("Choose only one option."), question=definition["key"])
+        raw = values[0]
+    return _option_value(definition, raw)
+
+
+def _multiple_choice(definition: Mapping, raw):
+    items = [raw] if isinstance(raw, (str, int)) else raw
+    if not isinstance(items, (list, tuple, set, frozenset)):
+        raise AnswerError(WRONG_FORMAT, question=definition["key"])
+    chosen = {_option_value(definition, item) for item in items if not _is_blank(item)}
+    low, high = definition.get("min_choices", 0), definition.get("max_choices", len(definition["options"]))
+    if len(chosen) < low:
+        raise AnswerError(N_("Choose at least %(min)s options."), question=definition["key"], min=low)
+    if len(chosen) > high:
+        raise AnswerError(N_("Choose at most %(max)s options."), question=definition["key"], max=high)
+    # Definition order, so equal answers are equal lists whatever order the client sent.
+    return [option["value"] for option in definition["options"] if option["value"] in chosen]
+
+
+def _option_value(definition: Mapping, raw) -> str:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raw = str(raw)  # JSON clients may send numeric option values
+    if not isinstance(raw, str):
+        raise AnswerError(WRONG_FORMAT, question=definition["key"])
+    value = raw.strip()
+    if not any(option["value"] == value for option in definition["options"]):
+        raise AnswerError(UNKNOWN_OPTION, question=definition["key"], value=value[:80])
+    return value
+
+
+def _likert(definition: Mapping, raw):
+    if not isinstance(raw, Mapping):
+        raise AnswerError(WRONG_FORMAT, question=definition["key"])
+    row_keys = [row["key"] for row in definition["rows"]]
+    unknown = sorted(str(row) for row in raw if row not in row_keys)
+    if unknown:
+        raise AnswerError(N_("Unknown row: %(row)s."), question=definition["key"], row=unknown[0][:80])
+    points = len(definition["scale"])
+    clean = {row: _scale_value(definition, raw[row], 1, points)
+             for row in row_keys if not _is_blank(raw.get(row))}
+    if definition.get("required") and len(clean) < len(row_keys):
+        raise AnswerError(N_("Answer every row of this question."), question=definition["key"])
+    return clean or None
+
+
+def _scale(definition: Mapping, raw):
+    low, high = SCALE_RANGES[definition["kind"]]
+    return _scale_value(definition, raw, low, high)
+
+
+def _scale_value(definition: Mapping, raw, low: int, high: int) -> int:
+    value = _parse_number(definition, raw)
+    if value != int(value) or not low <= value <= high:
+        raise AnswerError(OUT_OF_RANGE, question=definition["key"], min=low, max=high)
+    return int(value)
+
+
+def _text(definition: Mapping, raw):
+    if not isinstance(raw, str):
+        raise AnswerError(WRONG_FORMAT, question=definition["key"])
+    text = CONTROL_CHARS.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if definition["kind"] == "short_text":
+        text = " ".join(text.split())  # a one-line field: a pasted line break is not meaningful
+    limit = definition.get("max_length", TEXT_LIMITS[definition["kind"]][0])
+    if len(text) > limit:
+        raise AnswerError(TOO_LONG, question=definition["key"], max=limit, length=len(text))
+    return text or None
+
+
+def _number(definition: Mapping, raw):
+    value = _parse_number(definition, raw)
+    if definition.get("integer"):
+        if value != int(value):
+            raise AnswerError(NOT_A_WHOLE_NUMBER, question=definition["key"])
+        value = int(value)
+    else:
+        value = float(value)
+    low, high = definition.get("min"), definition.get("max")
+    if low is not None and value < low:
+        raise AnswerError(N_("Enter a number no less than %(min)s."), question=definition["key"], min=low)
+    if high is not None and value > high:
+        raise AnswerError(N_("Enter a number no greater than %(max)s."), question=definition["key"], max=high)
+    return value
+
+
+def _parse_number(definition: Mapping, raw):
+    """Parse an int or float from JSON or a form; accepts '3,5' and '1 000' as Russian users type them."""
+    if _is_number(raw):
+        return raw
+    if isinstance(raw, float):  # NaN or infinity from a JSON client
+        raise AnswerError(NOT_A_NUMBER, question=definition["key"])
+    if not isinstance(raw, str):
+        raise AnswerError(WRONG_FORMAT, question=definition["key"])
+    text = re.sub(r"[\s\u00a0\u202f]", "", raw).replace(",", ".")
+    try:
+        return int(text)  # exact for large integers, where float() would round
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        raise AnswerError(NOT_A_NUMBER, question=definition["key"]) from None
+    if not math.isfinite(value):  # float() accepts 'nan' and 'inf'; neither is an answer
+        raise AnswerError(NOT_A_NUMBER, question=definition["key"])
+    return value
+
+
+_NORMALIZERS = {"single_choice": _single_choice, "multiple_choice": _multiple_choice, "likert": _likert,
+                "rating": _scale, "nps": _scale, "short_text": _text, "long_text": _text, "number": _number}
+
+
+def _is_blank(raw) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, Mapping):
+        return all(_is_blank(value) for value in raw.values())
+    if isinstance(raw, (list, tuple, set, frozenset)):
+        return all(_is_blank(value) for value in raw)
+    return False
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
