@@ -194,7 +194,7 @@ def translations_update():
     root = Path(__file__).resolve().parent.parent
     pot = root / "lms" / "translations" / "messages.pot"
     run = CommandLineInterface().run
-    run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+    run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "N_",
          "--no-location", "--sort-output", "-o", str(pot), str(root)])
     run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "lms" / "translations"),
          "--no-fuzzy-matching", "--ignore-obsolete", "--no-location"])

@@ -1,0 +1,1 @@
+"""JSON API v1 for host systems, with its OpenAPI document."""

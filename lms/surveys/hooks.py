@@ -1,0 +1,1 @@
+"""Surveys domain hooks."""

@@ -1,0 +1,1 @@
+"""WEBHOOKS domain hooks."""

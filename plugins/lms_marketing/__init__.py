@@ -1,0 +1,1 @@
+"""Partner module lms_marketing (see its README section)."""

@@ -1,0 +1,1 @@
+"""Partner module lms_polls (see its README section)."""
