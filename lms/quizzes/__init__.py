@@ -1,0 +1,1 @@
+"""Quizzes: question types, grading, GIFT import/export and item analysis."""
