@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as config_module
 from lms.database import configure_sqlite, database_uri, engine_options
@@ -34,6 +35,10 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
     load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     check_secret_key(app)
+    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
+        # Behind N proxies the client address and scheme come from their X-Forwarded-* headers.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     init_extensions(app)
 
     from lms.plugins import make_plugin_manager

@@ -197,5 +197,5 @@ def translations_update():
     run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "N_",
          "--no-location", "--sort-output", "-o", str(pot), str(root)])
     run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "lms" / "translations"),
-         "--no-fuzzy-matching", "--ignore-obsolete", "--no-location"])
+         "--no-fuzzy-matching", "--ignore-obsolete"])
     click.echo("Catalogues updated; translate the empty msgstr entries in the ru catalogue.")

@@ -32,3 +32,9 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     # Minimum password length for local accounts.
     PASSWORD_MIN_LENGTH = 8
+    # Sign-in throttling: failures allowed per account and per client address within the window.
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = 0

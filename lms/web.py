@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from lms.auth.models import ROLE_LABELS
 from lms.plugins import call_slot
 
 ERROR_MESSAGES = {
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
 
     session_user.init_app(app)
     app.jinja_env.globals["call_slot"] = call_slot
+    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.after_request(set_security_headers)

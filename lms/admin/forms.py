@@ -5,15 +5,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from lms.auth.models import Role
-
-ROLE_LABELS = {
-    Role.LEARNER: _l("Learner"),
-    Role.DEALER_ADMIN: _l("Dealer admin"),
-    Role.AUTHOR: _l("Author"),
-    Role.MANAGER: _l("Manager"),
-    Role.ADMIN: _l("Administrator"),
-}
+from lms.auth.models import ROLE_LABELS
 
 
 class UserForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,15 @@ class Role:
     MANAGER = "manager"
     ADMIN = "admin"
     ALL = (LEARNER, DEALER_ADMIN, AUTHOR, MANAGER, ADMIN)
+
+
+ROLE_LABELS = {
+    Role.LEARNER: _l("Learner"),
+    Role.DEALER_ADMIN: _l("Dealer admin"),
+    Role.AUTHOR: _l("Author"),
+    Role.MANAGER: _l("Manager"),
+    Role.ADMIN: _l("Administrator"),
+}
 
 
 class Dealer(db.Model):

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from lms.auth import throttle
 from lms.auth.forms import LoginForm
 from lms.auth.services import AccountError, authenticate
 from lms.events import commit
@@ -21,12 +22,29 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        config = current_app.config
+        window = config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        wait = throttle.retry_after_minutes(
+            form.email.data, request.remote_addr, window_minutes=window,
+            per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        )
+        if wait is not None:
+            form.password.errors = [_("Too many failed sign-in attempts. Try again in %(minutes)d min.",
+                                      minutes=wait)]
+            response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(wait * 60)
+            return response
         try:
             user = authenticate(form.email.data, form.password.data)
         except AccountError as error:
+            db.session.rollback()
+            throttle.record_failure(form.email.data, request.remote_addr, window_minutes=window)
+            commit()
             form.password.errors = [str(error.message)]
             status = 401
         else:
+            throttle.clear_account_failures(form.email.data)
             login_user(user, remember=form.remember.data)
             commit()
             flash(_("Welcome, %(name)s!", name=user.name), "success")

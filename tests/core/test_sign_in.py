@@ -134,3 +134,42 @@ def test_session_cookie_is_httponly(client, demo):
     response = post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
     cookie = next(v for v in response.headers.getlist("Set-Cookie") if v.startswith("session="))
     assert "HttpOnly" in cookie
+
+
+def test_sign_in_is_throttled_per_account(app_factory, demo):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    client = app.test_client()
+    for _ in range(3):
+        assert post_login(client, DEMO_EMAILS["learner"], "wrong").status_code == 401
+    blocked = post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD)
+    assert blocked.status_code == 429
+    assert "Слишком много неудачных попыток входа" in blocked.get_data(as_text=True)
+    assert int(blocked.headers["Retry-After"]) > 0
+    # Another account from the same address is not affected by this account's lock.
+    assert post_login(client, DEMO_EMAILS["manager"], DEMO_PASSWORD).status_code == 302
+
+
+def test_sign_in_is_throttled_per_address(app_factory, demo):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ADDRESS=4)
+    client = app.test_client()
+    for n in range(4):
+        post_login(client, f"guess{n}@demo.example.com", "wrong")
+    assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 429
+    other_address = app.test_client()
+    response = other_address.post("/login", environ_base={"REMOTE_ADDR": "10.9.8.7"}, data={
+        "email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+        "csrf_token": csrf_token(other_address)})
+    assert response.status_code == 302
+
+
+def test_successful_sign_in_resets_the_account_count(app_factory, demo):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+    client = app.test_client()
+    post_login(client, DEMO_EMAILS["learner"], "wrong")
+    post_login(client, DEMO_EMAILS["learner"], "wrong")
+    assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
+    with client.session_transaction() as session:
+        session.clear()
+    post_login(client, DEMO_EMAILS["learner"], "wrong")
+    post_login(client, DEMO_EMAILS["learner"], "wrong")
+    assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
