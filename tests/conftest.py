@@ -192,3 +192,92 @@ def query_counter(app):
             sa.event.remove(engine, "before_cursor_execute", before_execute)
 
     return counting
+
+
+# --- real browser (Chromium through Playwright) -------------------------------------------------
+
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic",
+]
+SCREENSHOTS = PROJECT_ROOT / "tests" / "screenshots"
+
+
+@pytest.fixture
+def live_server(app_factory):
+    """Serve an app on 127.0.0.1 (a real HTTP server in a thread); yields an object with ``url``
+    and ``app``. Build it with other plugins or settings through ``live_server.start(...)``."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    class Live:
+        app = None
+        url = None
+
+        def start(self, plugins=(), **config):
+            config.setdefault("SERVER_NAME", None)
+            self.app = app_factory(plugins=plugins, **config)
+            server = make_server("127.0.0.1", 0, self.app, threaded=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            self.url = f"http://127.0.0.1:{server.server_port}"
+            return self
+
+    yield Live()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium per test session (Debian's /usr/bin/chromium, never a download)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} does not exist")
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh browser context and page; a screenshot of the last state is kept for each test."""
+    context = chromium.new_context(locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form, as a person would."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(base_url + "/")
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core (bundled with axe-playwright-python) on the current page: serious and critical only."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']}"
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
