@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python bench/certificates.py [--iterations 60] [--check]
 The pipeline may add at most 25% to the floor's median (issue 5). ``--check`` exits 1 when it does not.
+It also times downloading a stored certificate through the portal against Flask serving a static file
+of the same size (both through the test client, so only the application's own work is compared).
 """
 
 import argparse
@@ -118,7 +120,80 @@ def main() -> int:
           f"{percentile(pipeline_times, 0.95) * 1000:7.1f}ms {pipeline_size:>8}B")
     verdict = "OK" if overhead <= TARGET_OVERHEAD else "OVER TARGET"
     print(f"overhead: {overhead * 100:+.1f}% (target <= {TARGET_OVERHEAD * 100:.0f}%): {verdict}")
+    download_times, static_times, size = bench_download(workdir, args.iterations * 5, args.warmup)
+    print(f"{'download via the portal':34} {statistics.median(download_times) * 1000:7.2f}ms "
+          f"{percentile(download_times, 0.95) * 1000:7.2f}ms {size:>8}B")
+    print(f"{'static file (Flask send_file)':34} {statistics.median(static_times) * 1000:7.2f}ms "
+          f"{percentile(static_times, 0.95) * 1000:7.2f}ms {size:>8}B")
     return 1 if args.check and overhead > TARGET_OVERHEAD else 0
+
+
+def bench_download(workdir: Path, iterations: int, warmup: int) -> tuple[list[float], list[float], int]:
+    """Issue one certificate in a throw-away portal, then time its download against a static file."""
+    import logging
+
+    from flask import Flask, send_file
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.auth.services import create_user
+    from lms.certificates.services import issue_certificate
+    from lms.courses.models import Course
+    from lms.events import commit
+    from lms.extensions import db
+
+    logging.getLogger("lms").setLevel(logging.ERROR)
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-long-enough", "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_PATH": str(workdir / "portal"), "SERVER_NAME": "lms.bench"})
+    with app.app_context():
+        upgrade(revision="heads")
+        from lms.auth.models import Dealer
+
+        dealer = Dealer(name="ООО «Автоцентр Север»", tier="gold", region="Москва")
+        db.session.add(dealer)
+        db.session.flush()
+        user = create_user(email="bench@example.com", name="Анастасия Кузнецова", role="learner",
+                           dealer_id=dealer.id, password="bench-password")
+        course = Course(slug="bench", title="Техническое обслуживание", version=1, published=True,
+                        certificate_validity_months=24)
+        db.session.add(course)
+        commit()
+        outcome = issue_certificate(user.id, course.id)
+        commit()
+        certificate_id = outcome.certificate_id
+        from lms.certificates.models import Certificate
+        from lms.certificates.storage import read_pdf
+
+        data = read_pdf(app.instance_path, db.session.get(Certificate, certificate_id).pdf_sha256)
+    static_path = workdir / "static.pdf"
+    static_path.write_bytes(data)
+    static_app = Flask("static-bench")
+    static_app.add_url_rule("/file.pdf", "file", lambda: send_file(static_path, mimetype="application/pdf"))
+
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.com", "password": "bench-password"})
+    static_client = static_app.test_client()
+    url = f"/certificates/{certificate_id}/download"
+
+    def fetch(c, path):
+        with c.get(path) as response:
+            assert response.status_code == 200, response.status_code
+            return len(response.get_data())
+
+    for _ in range(warmup):
+        fetch(client, url)
+        fetch(static_client, "/file.pdf")
+    download_times, static_times = [], []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        fetch(client, url)
+        download_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        fetch(static_client, "/file.pdf")
+        static_times.append(time.perf_counter() - start)
+    with app.app_context():
+        db.engine.dispose()
+    return download_times, static_times, len(data)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,113 @@
-"""Certificates domain hooks."""
+"""Certificates domain hooks: schema, pages, the signing runtime, and issuing on course completion."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from lms import hookimpl
+from lms.auth.models import Role
+from lms.certificates import models  # noqa: F401  (tables must be in the metadata)
+from lms.plugins import NavItem
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def lms_migration_dirs():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def lms_translation_dirs():
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def lms_register_blueprints(app):
+    from lms.certificates.views import admin, learner, public
+
+    app.register_blueprint(learner.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(public.bp)
+
+
+@hookimpl
+def lms_app_created(app):
+    from lms.certificates import runtime
+    from lms.certificates.cli import certificates_group
+
+    runtime.init_app(app)
+    app.cli.add_command(certificates_group)
+
+
+@hookimpl
+def lms_tpl_nav_items(user):
+    if user is None or not user.is_authenticated:
+        return None
+    items = []
+    if user.role in (Role.LEARNER, Role.DEALER_ADMIN):
+        items.append(NavItem(key="certificates", label=_("My certificates"),
+                             url=url_for("certificates.mine"), order=30))
+    if user.role in (Role.MANAGER, Role.ADMIN, Role.DEALER_ADMIN):
+        items.append(NavItem(key="certificates_admin", label=_("Certificates"),
+                             url=url_for("certificates_admin.index"), order=60))
+    return items
+
+
+@hookimpl
+def lms_tpl_dashboard(user):
+    from lms.certificates.runtime import runtime
+
+    if user is None or not (user.is_authenticated and user.role == Role.ADMIN):
+        return None
+    state = runtime()
+    if not state.identity.is_development and state.font_backend == "harfbuzz":
+        return None
+    parts = []
+    if state.identity.is_development:
+        parts.append(escape(_("Certificates are signed with a development key. Set LMS_CERT_SIGNING_KEY and "
+                              "LMS_CERT_SIGNING_CERT to the organisation's key and certificate.")))
+    if state.font_backend != "harfbuzz":
+        parts.append(escape(_("libharfbuzz-subset0 is not installed: certificates render about 15 times slower.")))
+    items = Markup("").join(Markup("<p>{}</p>").format(part) for part in parts)
+    return Markup(
+        '<section class="panel warning" role="alert" aria-labelledby="panel-cert-signing">'
+        '<h2 id="panel-cert-signing">{title}</h2>{items}<p><a href="{url}">{link}</a></p></section>'
+    ).format(title=_("Certificate signing"), items=items,
+             url=url_for("certificates_admin.settings"), link=_("Signing settings"))
+
+
+@hookimpl
+def lms_course_completed(completion):
+    """Issue the certificate in a transaction of its own (the completion is already committed)."""
+    from lms.certificates.runtime import public_base_url
+    from lms.certificates.services import issue_certificate
+    from lms.events import commit
+    from lms.extensions import db
+
+    try:
+        issue_certificate(completion.user_id, completion.course_id, course_version=completion.course_version,
+                          score_percent=completion.score_percent, base_url=public_base_url())
+        commit()
+    except Exception:
+        # The completion stands; a manager can re-issue. Never let a PDF problem break the caller.
+        db.session.rollback()
+        log.exception("Issuing the certificate for user %s, course %s failed",
+                      completion.user_id, completion.course_id)
+
+
+@hookimpl
+def lms_course_published(course_id, version, requires_recertification):
+    from lms.certificates.services import expire_older_versions
+    from lms.events import commit
+
+    if not requires_recertification:
+        return
+    grace = int(current_app.config.get("CERT_RECERTIFICATION_GRACE_DAYS", 90))
+    expire_older_versions(course_id, version, grace)
+    commit()

@@ -1,0 +1,77 @@
+"""Per-app certificate machinery built once at start-up: signing identity, PDF signer, badge keys, URLs."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import current_app, has_request_context, request
+
+from lms.certificates.keys import SigningIdentity, SigningKeyError, signing_identity_from_config
+from lms.certificates.ratelimit import FixedWindowLimiter, parse_limit
+from lms.certificates.openbadges import issuer_jwks, jwk_thumbprint
+from lms.certificates.render import font_subsetting_backend
+from lms.certificates.signing import build_pdf_signer
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "lms_certificates"
+
+
+@dataclass(frozen=True)
+class CertificateRuntime:
+    """What every issue and badge needs, built once per app (loading keys per request is slow)."""
+
+    identity: SigningIdentity
+    pdf_signer: object
+    kid: str
+    jwks: dict
+    font_backend: str
+    verify_limiter: FixedWindowLimiter
+
+
+def init_app(app) -> CertificateRuntime:
+    """Load the signing identity (or the instance's dev pair) and log the font subsetting backend."""
+    from lms.app import ConfigurationError
+
+    try:
+        identity = signing_identity_from_config(app.config, app.instance_path)
+    except SigningKeyError as error:
+        raise ConfigurationError(f"Certificate signing: {error}") from error
+    try:
+        limit, window = parse_limit(app.config.get("VERIFY_RATE_LIMIT", "60/minute"))
+    except ValueError as error:
+        raise ConfigurationError(f"LMS_VERIFY_RATE_LIMIT: {error}") from error
+    if identity.is_development:
+        log.warning("Certificates are signed with a development key from the instance folder; "
+                    "set LMS_CERT_SIGNING_KEY and LMS_CERT_SIGNING_CERT for production")
+    public_key = identity.private_key.public_key()
+    runtime = CertificateRuntime(
+        identity=identity,
+        pdf_signer=build_pdf_signer(identity, signer_name=app.config.get("PORTAL_NAME")),
+        kid=jwk_thumbprint(public_key),
+        jwks=issuer_jwks(public_key),
+        font_backend=font_subsetting_backend(),  # logs once per process, warning on the slow fallback
+        verify_limiter=FixedWindowLimiter(limit, window),
+    )
+    app.extensions[EXTENSION_KEY] = runtime
+    return runtime
+
+
+def runtime(app=None) -> CertificateRuntime:
+    """The current app's certificate runtime."""
+    return (app or current_app).extensions[EXTENSION_KEY]
+
+
+def public_base_url() -> str:
+    """``PUBLIC_BASE_URL``, else this request's host, else SERVER_NAME; always ends with ``/``."""
+    configured = current_app.config.get("PUBLIC_BASE_URL")
+    if configured:
+        return configured.rstrip("/") + "/"
+    if has_request_context():
+        return request.host_url
+    scheme = current_app.config.get("PREFERRED_URL_SCHEME") or "http"
+    server = current_app.config.get("SERVER_NAME") or "localhost"
+    return f"{scheme}://{server}/"
+
+
+def verify_url(code: str, base_url: str | None = None) -> str:
+    return f"{base_url or public_base_url()}verify/{code}"

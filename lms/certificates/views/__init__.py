@@ -1,0 +1,1 @@
+"""Certificate pages: the learner's list, the managers' register, and the public verification."""

@@ -1,0 +1,95 @@
+"""The learner's "My certificates" tab: current and past certificates, downloads, badges, vetoes."""
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.auth.models import Role, User
+from lms.auth.permissions import REPORT_ROLES
+from lms.certificates import badges, storage
+from lms.certificates.models import Certificate, CertificatePending
+from lms.certificates.runtime import public_base_url
+from lms.certificates.services import CertificateError, retry_pending
+from lms.courses.models import Course
+from lms.events import commit
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+
+
+def can_see(user, certificate: Certificate) -> bool:
+    """The holder, managers and admins, and the admin of the holder's dealer at issue."""
+    if certificate.user_id == user.id or user.role in REPORT_ROLES:
+        return True
+    return user.role == Role.DEALER_ADMIN and user.dealer_id is not None and certificate.dealer_id == user.dealer_id
+
+
+def visible_certificate(certificate_id: int) -> Certificate:
+    """The certificate, or 404 (not 403) so other people's certificates do not reveal that they exist."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not can_see(current_user, certificate):
+        abort(404)
+    return certificate
+
+
+@bp.route("/")
+@login_required
+def mine():
+    now = utcnow()
+    certificates = list(db.session.scalars(
+        sa.select(Certificate).where(Certificate.user_id == current_user.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+    current = [c for c in certificates if c.status_at(now) == "valid"]
+    past = [c for c in certificates if c.status_at(now) != "valid"]
+    pending = db.session.execute(
+        sa.select(CertificatePending, Course.title).join(Course, Course.id == CertificatePending.course_id)
+        .where(CertificatePending.user_id == current_user.id).order_by(CertificatePending.checked_at.desc())).all()
+    return render_template("certificates/mine.html", current=current, past=past, pending=pending, now=now)
+
+
+@bp.route("/<int:certificate_id>/download")
+@login_required
+def download(certificate_id: int):
+    certificate = visible_certificate(certificate_id)
+    try:
+        data = storage.read_pdf(current_app.instance_path, certificate.pdf_sha256)
+    except FileNotFoundError:
+        abort(404, description=_("The certificate file is missing. Ask a manager to re-issue it."))
+    # send_file writes filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf",
+                     etag=certificate.pdf_sha256, max_age=0)
+
+
+@bp.route("/<int:certificate_id>/badge.jwt")
+@login_required
+def badge(certificate_id: int):
+    certificate = visible_certificate(certificate_id)
+    email, slug = db.session.execute(
+        sa.select(User.email, Course.slug).join(Course, Course.id == certificate.course_id)
+        .where(User.id == certificate.user_id)).one()
+    token = badges.certificate_badge_jwt(certificate, email=email, course_slug=slug, base_url=public_base_url())
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["Content-Disposition"] = f'attachment; filename="badge-{certificate.serial}.jwt"'
+    return response
+
+
+@bp.route("/pending/<int:pending_id>/retry", methods=["POST"])
+@login_required
+def retry(pending_id: int):
+    try:
+        outcome = retry_pending(pending_id, current_user.id, base_url=public_base_url())
+    except CertificateError:
+        db.session.rollback()
+        abort(404)
+    commit()
+    if outcome.created:
+        flash(_("Your certificate has been issued."), "success")
+    else:
+        flash(_("The certificate cannot be issued yet."), "error")
+    return redirect(url_for("certificates.mine"))
