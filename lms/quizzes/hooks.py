@@ -1,1 +1,60 @@
-"""Quizzes domain hooks."""
+"""Quizzes domain hooks: question types, blueprints, schema, texts, CLI and the course requirement."""
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from lms import hookimpl
+from lms.auth.models import Role
+from lms.plugins import NavItem
+from lms.quizzes import models  # noqa: F401  (the tables belong to the metadata from start-up)
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def lms_register_question_types():
+    from lms.quizzes.qtypes import builtin_question_types
+
+    return builtin_question_types()
+
+
+@hookimpl
+def lms_register_blueprints(app):
+    from lms.quizzes.views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_migration_dirs():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def lms_translation_dirs():
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def lms_app_created(app):
+    from lms.quizzes.cli import questions_cli, quizzes_cli
+    from lms.quizzes.registry import build_registry
+
+    build_registry(app)
+    app.cli.add_command(quizzes_cli)
+    app.cli.add_command(questions_cli)
+
+
+@hookimpl
+def lms_tpl_nav_items(user):
+    if user.is_authenticated and user.role in (Role.AUTHOR, Role.MANAGER, Role.ADMIN):
+        return NavItem(key="quizzes", label=_("Quizzes"), url=url_for("quizzes.manage"), order=30)
+    return None
+
+
+@hookimpl
+def lms_course_requirements(user_id, course_id):
+    from lms.quizzes.content import course_requirement
+
+    return course_requirement(user_id, course_id)

@@ -1,0 +1,290 @@
+"""Attempt services: start (one open attempt, enforced by the database), autosave, finish, expiry.
+
+Services never commit; views and the CLI do. Every decision about time is made here, on the server.
+"""
+from __future__ import annotations
+
+import importlib.util
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from lms.events import emit
+from lms.extensions import db
+from lms.quizzes import grading
+from lms.quizzes.contracts import AttemptResult
+from lms.quizzes.models import Answer, Attempt, AttemptSlot, Question, QuestionCategory, QuestionVersion, Quiz
+from lms.quizzes.qtypes import ResponseError
+from lms.quizzes.registry import question_types
+from lms.timeutil import utcnow
+
+
+class AttemptError(Exception):
+    """A refusal the learner sees: a translatable message, an HTTP status and a stable code."""
+
+    def __init__(self, message, status: int = 409, code: str = "refused"):
+        super().__init__(str(message))
+        self.message, self.status, self.code = message, status, code
+
+
+class TimeUp(AttemptError):
+    """An answer arrived after the deadline plus the grace period."""
+
+    def __init__(self):
+        super().__init__(_l("Time is up: answers sent after the time limit are not accepted. "
+                            "Your attempt was submitted with the answers saved in time."), 409, "time_up")
+
+
+def grace() -> timedelta:
+    """How late an answer may arrive (network delays, a slow autosave) and still count."""
+    return timedelta(seconds=int(current_app.config.get("QUIZ_GRACE_SECONDS", 30)))
+
+
+def is_expired(attempt: Attempt, now: datetime) -> bool:
+    return attempt.state == "open" and attempt.deadline_at is not None and now > attempt.deadline_at + grace()
+
+
+def open_attempt(quiz_id: int, user_id: int) -> Attempt | None:
+    return db.session.scalar(sa.select(Attempt).where(Attempt.open_key == f"{quiz_id}:{user_id}"))
+
+
+def finished_attempts(quiz_id: int, user_id: int) -> list[Attempt]:
+    return list(db.session.scalars(sa.select(Attempt).where(
+        Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.state == "finished").order_by(Attempt.number)))
+
+
+def check_can_start(quiz: Quiz, user_id: int, now: datetime) -> None:
+    """Raise AttemptError when dates, the attempt limit or the cooldown forbid a new attempt."""
+    if quiz.open_at and now < quiz.open_at:
+        raise AttemptError(_l("This quiz is not open yet."), 409, "not_open")
+    if quiz.close_at and now >= quiz.close_at:
+        raise AttemptError(_l("This quiz is closed."), 409, "closed")
+    done = finished_attempts(quiz.id, user_id)
+    if quiz.attempts_allowed and len(done) >= quiz.attempts_allowed:
+        raise AttemptError(_l("You have used all your attempts at this quiz."), 409, "no_attempts_left")
+    if quiz.cooldown_minutes and done and done[-1].finished_at:
+        ready = done[-1].finished_at + timedelta(minutes=quiz.cooldown_minutes)
+        if now < ready:
+            minutes = max(1, int((ready - now).total_seconds() // 60) + 1)
+            raise AttemptError(_l("You can try again in %(minutes)d min.", minutes=minutes), 409, "cooldown")
+
+
+def start_attempt(quiz_id: int, user_id: int, *, now: datetime | None = None) -> Attempt:
+    """Resume the learner's open attempt or create one; concurrent calls return the same attempt.
+
+    The unique ``open_key`` makes the second of two racing inserts fail; it then reads the winner's row.
+    """
+    now = now or utcnow()
+    quiz = db.session.get(Quiz, quiz_id)
+    existing = open_attempt(quiz_id, user_id)
+    if existing is not None:
+        if not is_expired(existing, now):
+            return existing
+        finish_attempt(existing.id, now=now)
+    check_can_start(quiz, user_id, now)
+    number = len(finished_attempts(quiz_id, user_id)) + 1
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if quiz.close_at and (deadline is None or deadline > quiz.close_at):
+        deadline = quiz.close_at
+    attempt = Attempt(quiz_id=quiz_id, user_id=user_id, number=number, state="open",
+                      open_key=f"{quiz_id}:{user_id}", started_at=now, deadline_at=deadline)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        winner = open_attempt(quiz_id, user_id)
+        if winner is None:
+            raise
+        return winner
+    attempt.seed = grading.attempt_seed(current_app.config["SECRET_KEY"], attempt.id)
+    _create_slots(quiz, attempt)
+    db.session.flush()
+    return attempt
+
+
+def category_subtree(category_id: int) -> list[int]:
+    """The category and every category below it."""
+    rows = db.session.execute(sa.select(QuestionCategory.id, QuestionCategory.parent_id)).all()
+    children: dict = {}
+    for cid, parent in rows:
+        children.setdefault(parent, []).append(cid)
+    found, stack = [], [category_id]
+    while stack:
+        cid = stack.pop()
+        found.append(cid)
+        stack.extend(children.get(cid, ()))
+    return found
+
+
+def _create_slots(quiz: Quiz, attempt: Attempt) -> None:
+    fixed = [(link.question_id, link.max_mark) for link in quiz.fixed]
+    drawn: list[tuple[int, Decimal]] = []
+    if quiz.random_category_id and quiz.random_count:
+        pool = db.session.scalars(sa.select(Question.id).where(
+            Question.category_id.in_(category_subtree(quiz.random_category_id)))).all()
+        try:
+            ids = grading.draw_random_questions(pool, quiz.random_count, attempt.seed,
+                                                exclude=[qid for qid, _ in fixed])
+        except ValueError:
+            raise AttemptError(_l("This quiz cannot start: its question category has too few questions. "
+                                  "Please tell the author."), 409, "pool_too_small") from None
+        drawn = [(qid, quiz.random_mark) for qid in ids]
+    chosen = fixed + drawn
+    if not chosen:
+        raise AttemptError(_l("This quiz has no questions yet."), 409, "empty_quiz")
+    versions = dict(db.session.execute(
+        sa.select(QuestionVersion.question_id, QuestionVersion.id)
+        .join(Question, sa.and_(Question.id == QuestionVersion.question_id, Question.version == QuestionVersion.number))
+        .where(Question.id.in_([qid for qid, _ in chosen]))).all())
+    if quiz.shuffle_questions:
+        chosen = grading.shuffle_question_order(chosen, attempt.seed)
+    db.session.add_all([AttemptSlot(attempt_id=attempt.id, position=n, question_version_id=versions[qid],
+                                    max_mark=mark) for n, (qid, mark) in enumerate(chosen, 1)])
+
+
+def load_slots(attempt_id: int) -> list[tuple[AttemptSlot, QuestionVersion, Answer | None]]:
+    """Every slot of an attempt with its question version and saved answer, in one query."""
+    rows = db.session.execute(
+        sa.select(AttemptSlot, QuestionVersion, Answer)
+        .join(QuestionVersion, QuestionVersion.id == AttemptSlot.question_version_id)
+        .outerjoin(Answer, Answer.slot_id == AttemptSlot.id)
+        .where(AttemptSlot.attempt_id == attempt_id).order_by(AttemptSlot.position)).all()
+    return [tuple(row) for row in rows]
+
+
+def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: datetime | None = None,
+                 parse=None) -> list[int]:
+    """Upsert the responses of some slots; returns the saved positions. Saving the same value twice
+    changes nothing. Raises LookupError (not the learner's), AttemptError/TimeUp, or ResponseError."""
+    now = now or utcnow()
+    # FOR UPDATE serialises a save with a concurrent finish on PostgreSQL (SQLite serialises writers anyway).
+    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id).with_for_update())
+    if attempt is None or attempt.user_id != user_id:
+        raise LookupError(attempt_id)
+    if attempt.state != "open":
+        raise AttemptError(_l("This attempt is already submitted; the answer was not saved."), 409, "finished")
+    if is_expired(attempt, now):
+        raise TimeUp()
+    positions = [int(p) for p in raw_by_position]
+    rows = db.session.execute(
+        sa.select(AttemptSlot.id, AttemptSlot.position, QuestionVersion.qtype, QuestionVersion.definition)
+        .join(QuestionVersion, QuestionVersion.id == AttemptSlot.question_version_id)
+        .where(AttemptSlot.attempt_id == attempt_id, AttemptSlot.position.in_(positions))).all()
+    if len(rows) != len(set(positions)):
+        raise LookupError(attempt_id)
+    registry = question_types()
+    values = []
+    for slot_id, position, qtype_name, definition in rows:
+        qtype = registry.get(qtype_name)
+        raw = raw_by_position.get(position, raw_by_position.get(str(position)))
+        if parse is not None:
+            raw = parse(qtype, definition, position, raw)
+        try:
+            response = qtype.normalize_response(definition, raw)
+        except ResponseError as error:
+            error.params["position"] = position
+            raise
+        values.append({"slot_id": slot_id, "response": response, "saved_at": now})
+    if values:
+        _upsert_answers(values)
+    return sorted(positions)
+
+
+def _upsert_answers(values: list[dict]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(Answer).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Answer.slot_id],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+    db.session.execute(statement)
+
+
+def finish_attempt(attempt_id: int, *, now: datetime | None = None) -> AttemptResult | None:
+    """Close and grade an open attempt. Only the first of any number of calls does it (and emits
+    ``lms_attempt_finished``); the others return None. The conditional UPDATE is the lock."""
+    now = now or utcnow()
+    closed = db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt_id, Attempt.state == "open")
+        .values(state="finished", open_key=None, finished_at=now)
+        .execution_options(synchronize_session=False))
+    if closed.rowcount != 1:
+        return None
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True, options=[joinedload(Attempt.quiz)])
+    expired = attempt.deadline_at is not None and now > attempt.deadline_at + grace()
+    registry = question_types()
+    for slot, version, answer in load_slots(attempt_id):
+        if slot.graded_by_id is None:
+            fraction = registry.get(version.qtype).grade(version.definition, answer.response if answer else None)
+            slot.fraction = fraction
+    _score(attempt)
+    result = attempt_result(attempt, expired=expired)
+    emit("lms_attempt_finished", attempt=result)
+    if attempt.passed and attempt.quiz.course_id:
+        evaluate_course(attempt.user_id, attempt.quiz.course_id)
+    return result
+
+
+def _score(attempt: Attempt) -> None:
+    """Recompute an attempt's marks from its slots' fractions (None = waiting for a grader)."""
+    db.session.flush()
+    slots = db.session.execute(sa.select(AttemptSlot.max_mark, AttemptSlot.fraction)
+                               .where(AttemptSlot.attempt_id == attempt.id)).all()
+    score = grading.attempt_score(slots)
+    attempt.marks, attempt.max_marks = score.marks, score.max_marks
+    attempt.percent, attempt.needs_grading = score.percent, score.needs_grading
+    attempt.passed = None if score.needs_grading else grading.is_passed(
+        score.marks, score.max_marks, attempt.quiz.pass_percent)
+    db.session.flush()
+
+
+def attempt_result(attempt: Attempt, *, expired: bool = False) -> AttemptResult:
+    return AttemptResult(
+        attempt_id=attempt.id, quiz_id=attempt.quiz_id, user_id=attempt.user_id, course_id=attempt.quiz.course_id,
+        number=attempt.number, percent=None if attempt.percent is None else float(attempt.percent),
+        passed=attempt.passed, needs_grading=attempt.needs_grading, finished_at=attempt.finished_at,
+        expired=expired)
+
+
+def grade_slot(slot_id: int, mark, comment: str, grader_id: int, *, now: datetime | None = None) -> Attempt:
+    """A grader's mark (0..max) and comment for one slot of a finished attempt; rescores the attempt."""
+    slot = db.session.get(AttemptSlot, slot_id)
+    if slot is None:
+        raise LookupError(slot_id)
+    attempt = db.session.get(Attempt, slot.attempt_id, options=[joinedload(Attempt.quiz)])
+    if attempt.state != "finished":
+        raise AttemptError(_l("The attempt is still in progress; grade it after it is submitted."), 409, "open")
+    manual = grading.manual_grade_from_mark(mark, slot.max_mark, comment)
+    was_passed = attempt.passed
+    slot.fraction, slot.comment = manual.fraction, manual.comment
+    slot.graded_by_id, slot.graded_at = grader_id, now or utcnow()
+    _score(attempt)
+    if attempt.passed and not was_passed and attempt.quiz.course_id:
+        evaluate_course(attempt.user_id, attempt.quiz.course_id)
+    return attempt
+
+
+def close_expired(*, now: datetime | None = None) -> int:
+    """Finish and grade every open attempt whose time (plus grace) ran out; returns how many."""
+    now = now or utcnow()
+    ids = db.session.scalars(sa.select(Attempt.id).where(
+        Attempt.state == "open", Attempt.deadline_at.is_not(None), Attempt.deadline_at < now - grace())).all()
+    return sum(finish_attempt(attempt_id, now=now) is not None for attempt_id in ids)
+
+
+def evaluate_course(user_id: int, course_id: int):
+    """Ask the courses domain to re-evaluate completion (the quiz may have been the last requirement)."""
+    if importlib.util.find_spec("lms.courses.progress") is None:  # the courses domain is not there yet
+        return None
+    from lms.courses.progress import evaluate_course_completion
+
+    return evaluate_course_completion(user_id, course_id)

@@ -1,0 +1,84 @@
+"""Author forms: quiz settings, categories, GIFT upload, question editing, essay grading."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"), "first": _l("First attempt"),
+                  "average": _l("Average grade")}
+REVIEW_LABELS = {"score_only": _l("Score only"), "with_answers": _l("Score, correct answers and feedback"),
+                 "answers_after_close": _l("Correct answers only after the quiz closes"),
+                 "answers_after_pass": _l("Correct answers only after a pass")}
+
+
+class QuizForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    published = BooleanField(_l("Published (learners can take it)"))
+    random_category_id = SelectField(_l("Random questions from category"), coerce=int, validators=[Optional()])
+    random_count = IntegerField(_l("Number of random questions"), default=0, validators=[NumberRange(0, 500)])
+    shuffle_questions = BooleanField(_l("Shuffle questions"))
+    shuffle_options = BooleanField(_l("Shuffle answer options"), default=True)
+    time_limit_minutes = IntegerField(_l("Time limit, minutes (0: none)"), default=0, validators=[NumberRange(0, 10000)])
+    attempts_allowed = IntegerField(_l("Attempts allowed (0: unlimited)"), default=0, validators=[NumberRange(0, 1000)])
+    cooldown_minutes = IntegerField(_l("Pause between attempts, minutes"), default=0, validators=[NumberRange(0, 100000)])
+    pass_percent = DecimalField(_l("Pass mark, %"), default=70, places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    grading_method = SelectField(_l("Grading method"), default="highest")
+    open_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[Optional()])
+    close_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[Optional()])
+    review = SelectField(_l("After submitting, learners see"), default="with_answers")
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grading_method.choices = [SelectChoice(k, str(v)) for k, v in GRADING_LABELS.items()]
+        self.review.choices = [SelectChoice(k, str(v)) for k, v in REVIEW_LABELS.items()]
+        self.random_category_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(c.id, "  " * depth + c.name) for c, depth, _path in categories]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    parent_id = SelectField(_l("Inside"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(c.id, "  " * depth + c.name) for c, depth, _path in categories]
+
+
+class GiftUploadForm(FlaskForm):
+    file = FileField(_l("GIFT file"), validators=[FileRequired()])
+
+
+class QuestionForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
+    text = TextAreaField(_l("Question text"), validators=[DataRequired()])
+    text_format = SelectField(_l("Text format"), default="moodle")
+    general_feedback = TextAreaField(_l("General feedback"), validators=[Optional()])
+    definition = TextAreaField(_l("Answers (JSON)"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text_format.choices = [SelectChoice(f, f) for f in ("moodle", "html", "markdown", "plain")]
+
+
+class AddQuestionForm(FlaskForm):
+    question_id = IntegerField(_l("Question number"), validators=[InputRequired()])
+    max_mark = DecimalField(_l("Mark"), default=1, places=2, validators=[InputRequired(), NumberRange(0.01, 1000)])
+
+
+class GradeForm(FlaskForm):
+    mark = DecimalField(_l("Mark"), places=2, validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
+
+
+class NewQuestionForm(QuestionForm):
+    qtype = SelectField(_l("Type"))
+
+    def __init__(self, *args, type_names=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.qtype.choices = [SelectChoice(name, name) for name in type_names]

@@ -1,0 +1,312 @@
+"""Author and manager pages: quizzes and their settings, the question bank, GIFT, grading, item analysis."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms import charts
+from lms.auth.models import Role, User
+from lms.auth.permissions import roles_required
+from lms.events import commit
+from lms.extensions import db
+from lms.quizzes import analysis, attempts as svc, bank
+from lms.quizzes.forms import (
+    AddQuestionForm, CategoryForm, GiftUploadForm, GradeForm, NewQuestionForm, QuestionForm, QuizForm,
+)
+from lms.quizzes.gift import GiftError
+from lms.quizzes.grading import QuizInputError
+from lms.quizzes.models import Answer, Attempt, AttemptSlot, Question, QuestionCategory, QuestionVersion, Quiz, QuizQuestion
+from lms.quizzes.registry import question_types
+from lms.quizzes.views import bp
+from lms.quizzes.views.learner import tr, translate
+
+AUTHORS = (Role.AUTHOR, Role.MANAGER, Role.ADMIN)
+SETTINGS = ("title", "description", "published", "random_count", "shuffle_questions", "shuffle_options",
+            "time_limit_minutes", "attempts_allowed", "cooldown_minutes", "pass_percent", "grading_method",
+            "open_at", "close_at", "review")
+
+
+@bp.route("/manage", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def manage():
+    form = QuizForm(categories=bank.category_tree())
+    status = 200
+    if form.validate_on_submit():
+        quiz = Quiz()
+        _apply(form, quiz)
+        db.session.add(quiz)
+        db.session.flush()
+        quiz_id = quiz.id
+        commit()
+        flash(_("Quiz created."), "success")
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+    if form.is_submitted():
+        status = 400
+    quizzes = db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).all()
+    return render_template("quizzes/manage.html", quizzes=quizzes, form=form), status
+
+
+def _apply(form: QuizForm, quiz: Quiz) -> None:
+    for name in SETTINGS:
+        value = getattr(form, name).data
+        if getattr(quiz, name, None) != value:
+            setattr(quiz, name, value)
+    quiz.random_category_id = form.random_category_id.data or None
+
+
+@bp.route("/<int:quiz_id>/edit", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_quiz(quiz_id: int):
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    form = QuizForm(obj=quiz, categories=bank.category_tree())
+    if request.method == "GET":
+        form.random_category_id.data = quiz.random_category_id or 0
+    add_form = AddQuestionForm(prefix="add")
+    status = 200
+    if form.validate_on_submit():
+        if form.close_at.data and form.open_at.data and form.close_at.data <= form.open_at.data:
+            flash(_("The quiz must close after it opens."), "error")
+            status = 422
+        else:
+            _apply(form, quiz)
+            commit()
+            flash(_("Quiz saved."), "success")
+            return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("quizzes/edit_quiz.html", quiz=quiz, form=form, add_form=add_form,
+                           fixed=_fixed_rows(quiz.id)), status
+
+
+def _fixed_rows(quiz_id: int):
+    return db.session.execute(
+        sa.select(QuizQuestion, Question).join(Question, Question.id == QuizQuestion.question_id)
+        .where(QuizQuestion.quiz_id == quiz_id).order_by(QuizQuestion.position)).all()
+
+
+@bp.route("/<int:quiz_id>/questions", methods=["POST"])
+@roles_required(*AUTHORS)
+def add_question(quiz_id: int):
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    form = AddQuestionForm(prefix="add")
+    if not form.validate_on_submit() or db.session.get(Question, form.question_id.data) is None:
+        flash(_("No question with this number."), "error")
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+    if any(link.question_id == form.question_id.data for link in quiz.fixed):
+        flash(_("The question is already in the quiz."), "error")
+        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+    quiz.fixed.append(QuizQuestion(question_id=form.question_id.data, max_mark=form.max_mark.data,
+                                   position=len(quiz.fixed) + 1))
+    commit()
+    flash(_("Question added."), "success")
+    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+
+
+@bp.route("/<int:quiz_id>/questions/<int:link_id>/remove", methods=["POST"])
+@roles_required(*AUTHORS)
+def remove_question(quiz_id: int, link_id: int):
+    link = db.session.get(QuizQuestion, link_id)
+    if link is None or link.quiz_id != quiz_id:
+        abort(404)
+    db.session.delete(link)
+    commit()
+    flash(_("Question removed from the quiz."), "success")
+    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
+
+
+# --- question bank -------------------------------------------------------------------------
+
+
+@bp.route("/bank", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def bank_page():
+    tree = bank.category_tree()
+    category_id = request.args.get("category", type=int)
+    selected = next((c for c, _d, _p in tree if c.id == category_id), None)
+    form = CategoryForm(categories=tree)
+    status = 200
+    if form.validate_on_submit():
+        parent = form.parent_id.data or None
+        if bank.find_category([form.name.data.strip()], parent) is not None:
+            flash(_("A category with this name already exists here."), "error")
+            status = 422
+        else:
+            created = bank.ensure_category([form.name.data], parent)
+            created_id = created.id
+            commit()
+            flash(_("Category created."), "success")
+            return redirect(url_for("quizzes.bank_page", category=created_id), 303)
+    elif form.is_submitted():
+        status = 400
+    questions = bank.questions_in(selected.id) if selected else []
+    return render_template("quizzes/bank.html", tree=tree, selected=selected, form=form, questions=questions,
+                           upload_form=GiftUploadForm(prefix="gift"), problems=[], new_form=_new_form()), status
+
+
+def _new_form() -> NewQuestionForm:
+    return NewQuestionForm(prefix="new", type_names=question_types().names())
+
+
+@bp.route("/bank/<int:category_id>/questions", methods=["POST"])
+@roles_required(*AUTHORS)
+def new_question(category_id: int):
+    category = db.session.get(QuestionCategory, category_id) or abort(404)
+    form = _new_form()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            definition = json.loads(form.definition.data)
+        except ValueError:
+            errors = [_("The answers are not valid JSON.")]
+        else:
+            content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
+                       "general_feedback": form.general_feedback.data or "", "definition": definition}
+            try:
+                question = bank.create_question(category.id, form.qtype.data, content)
+            except bank.BankError as error:
+                db.session.rollback()
+                errors = [translate(p) for p in error.problems]
+            else:
+                question_id = question.id
+                commit()
+                flash(_("Question saved."), "success")
+                return redirect(url_for("quizzes.edit_question", question_id=question_id), 303)
+    else:
+        errors = [_("Fill in every field.")]
+    tree = bank.category_tree()
+    return render_template("quizzes/bank.html", tree=tree, selected=category, form=CategoryForm(categories=tree),
+                           questions=bank.questions_in(category.id), upload_form=GiftUploadForm(prefix="gift"),
+                           problems=[], new_form=form, new_errors=errors), 422
+
+
+@bp.route("/bank/<int:category_id>/import", methods=["POST"])
+@roles_required(*AUTHORS)
+def import_gift(category_id: int):
+    category = db.session.get(QuestionCategory, category_id) or abort(404)
+    form = GiftUploadForm(prefix="gift")
+    problems, status = [], 400
+    if form.validate_on_submit():
+        try:
+            count = bank.import_gift_text(form.file.data.read(), category.id)
+        except GiftError as error:
+            db.session.rollback()
+            problems = [(p.line, tr(p.message, p.params)) for p in error.problems]
+            status = 422
+        else:
+            commit()
+            flash(_("%(n)d questions imported.", n=count), "success")
+            return redirect(url_for("quizzes.bank_page", category=category_id), 303)
+    else:
+        flash(_("Choose a GIFT file to upload."), "error")
+    tree = bank.category_tree()
+    return render_template("quizzes/bank.html", tree=tree, selected=category, form=CategoryForm(categories=tree),
+                           questions=bank.questions_in(category.id), upload_form=form, problems=problems,
+                           new_form=_new_form()), status
+
+
+@bp.route("/bank/<int:category_id>/export.gift")
+@roles_required(*AUTHORS)
+def export_gift(category_id: int):
+    category = db.session.get(QuestionCategory, category_id) or abort(404)
+    return Response(bank.export_category_gift(category.id), mimetype="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="category-{category.id}.gift.txt"'})
+
+
+@bp.route("/bank/questions/<int:question_id>", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def edit_question(question_id: int):
+    question = db.session.get(Question, question_id) or abort(404)
+    version = bank.current_version(question_id)
+    form = QuestionForm(obj=version)
+    if request.method == "GET":
+        form.definition.data = json.dumps(version.definition, ensure_ascii=False, indent=2)
+    errors, status = [], 200
+    if form.validate_on_submit():
+        try:
+            definition = json.loads(form.definition.data)
+        except ValueError:
+            errors, status = [_("The answers are not valid JSON.")], 422
+        else:
+            content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
+                       "general_feedback": form.general_feedback.data or "", "definition": definition}
+            try:
+                _question, new_version = bank.edit_question(question_id, content)
+            except bank.BankError as error:
+                db.session.rollback()
+                errors, status = [translate(p) for p in error.problems], 422
+            else:
+                commit()
+                flash(_("Saved as a new version: attempts keep the version they showed.") if new_version
+                      else _("Question saved."), "success")
+                return redirect(url_for("quizzes.edit_question", question_id=question_id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("quizzes/question.html", question=question, version=version, form=form,
+                           errors=errors), status
+
+
+# --- grading and analysis ------------------------------------------------------------------
+
+
+@bp.route("/<int:quiz_id>/grading")
+@roles_required(*AUTHORS)
+def grading_queue(quiz_id: int):
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    rows = db.session.execute(
+        sa.select(Attempt, User.name).join(User, User.id == Attempt.user_id)
+        .where(Attempt.quiz_id == quiz_id, Attempt.state == "finished").order_by(Attempt.finished_at.desc())).all()
+    return render_template("quizzes/grading.html", quiz=quiz, rows=rows)
+
+
+@bp.route("/slots/<int:slot_id>/grade", methods=["POST"])
+@roles_required(*AUTHORS)
+def grade_slot(slot_id: int):
+    form = GradeForm()
+    slot = db.session.get(AttemptSlot, slot_id) or abort(404)
+    attempt_id = slot.attempt_id
+    if not form.validate_on_submit():
+        flash(_("Enter a mark."), "error")
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
+    try:
+        svc.grade_slot(slot_id, form.mark.data, form.comment.data or "", current_user.id)
+    except (QuizInputError, svc.AttemptError) as error:
+        db.session.rollback()
+        flash(translate(error) if isinstance(error, QuizInputError) else str(error.message), "error")
+        return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
+    commit()
+    flash(_("Grade saved."), "success")
+    return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
+
+
+@bp.route("/<int:quiz_id>/analysis")
+@roles_required(Role.AUTHOR, Role.MANAGER, Role.ADMIN)
+def item_analysis(quiz_id: int):
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    # Moodle analyses first attempts by default, so repeaters do not weigh twice.
+    first = (sa.select(Attempt.id).where(Attempt.quiz_id == quiz_id, Attempt.state == "finished", Attempt.number == 1))
+    rows = db.session.execute(
+        sa.select(AttemptSlot.attempt_id, AttemptSlot.max_mark, AttemptSlot.fraction, QuestionVersion, Answer.response)
+        .join(QuestionVersion, QuestionVersion.id == AttemptSlot.question_version_id)
+        .outerjoin(Answer, Answer.slot_id == AttemptSlot.id)
+        .where(AttemptSlot.attempt_id.in_(first))).all()
+    registry = question_types()
+    names, data = {}, []
+    for attempt_id, max_mark, fraction, version, response in rows:
+        names[version.question_id] = version.name
+        summary = registry.get(version.qtype).summarize_response(version.definition, response) if response else None
+        data.append({"attempt_id": attempt_id, "question_id": version.question_id, "fraction": fraction,
+                     "max_mark": max_mark, "answer": summary or None})
+    stats = analysis.item_analysis(data)
+    percents = db.session.scalars(sa.select(Attempt.percent).where(Attempt.id.in_(first),
+                                                                   Attempt.percent.is_not(None))).all()
+    bins = analysis.score_distribution(percents)
+    chart = Markup(charts.bar_chart([f"{b.low:.0f}–{b.high:.0f}%" for b in bins], [b.count for b in bins],
+                                    title=_("Score distribution"), description=_("Attempts per score range")))
+    items = sorted(stats.values(), key=lambda s: names.get(s.question_id, ""))
+    return render_template("quizzes/analysis.html", quiz=quiz, items=items, names=names, chart=chart,
+                           summary=analysis.score_summary(percents))
