@@ -1,4 +1,4 @@
-"""Courses as files (``content/<slug>/``): load and validate everything first, and write the same format back.
+"""Courses as files (``content/<slug>/``): load and validate everything first (content_export writes it back).
 
 Layout of one course; the folder name is the course slug (``[a-z0-9]+(-[a-z0-9]+)*``)::
 
@@ -16,6 +16,7 @@ ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently 
     description = "…"                # optional Markdown, default ""
     language = "ru"                  # required, two lower-case letters
     published = true                 # optional, default true; false imports as a draft
+    product_line = "AgroMax NPK"     # optional: the product line a certificate attests
     [targeting]                      # required: all = true, or at least one non-empty list
     all = false
     tiers = ["gold", "silver"]       # dealer tiers
@@ -50,9 +51,7 @@ Asset names are paths relative to ``assets/``; Markdown refers to them as ``asse
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import shutil
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -155,6 +154,7 @@ class CourseSource:
     sections: tuple[SectionSource, ...]
     assets: tuple[AssetSource, ...]
     path: Path = field(compare=False)
+    product_line: str | None = None
 
     @property
     def lessons(self) -> tuple[LessonSource, ...]:
@@ -325,7 +325,7 @@ def _load_lesson(path: Path, assets: dict, renderer, problems: _Problems) -> Les
 
 COURSE_SPEC = {
     "title": (str, REQUIRED), "description": (str, ""), "language": (str, REQUIRED), "published": (bool, True),
-    "targeting": (dict, REQUIRED), "certificate": (dict, None), "quiz": (dict, None), "sections": (list, None),
+    "product_line": (str, None), "targeting": (dict, REQUIRED), "certificate": (dict, None), "quiz": (dict, None), "sections": (list, None),
 }
 TARGETING_SPEC = {"all": (bool, False), "tiers": ("list[str]", ()), "regions": ("list[str]", ()), "dealers": ("list[str]", ())}
 QUIZ_SPEC = {
@@ -442,7 +442,8 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
     if len(problems.items) > start:
         return None
     return CourseSource(course_dir.name, values["title"], values["description"], values["language"], values["published"],
-                        targeting, validity, quiz, sections, tuple(assets[name] for name in sorted(assets)), course_dir)
+                        targeting, validity, quiz, sections, tuple(assets[name] for name in sorted(assets)), course_dir,
+                        product_line=(values["product_line"] or "").strip() or None)
 
 
 def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:
@@ -470,69 +471,3 @@ def load_content_root(path: str | Path, *, check_quiz: QuizChecker | None = None
     if problems.items:
         raise ContentError(problems.items)
     return [course for course in courses if course is not None]
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
-    text = str(value)
-    if "\n" in text and not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
-        return '"""\n' + text.replace("\\", "\\\\").replace('"', '\\"') + '"""'
-    # A JSON string is a valid TOML basic string once DEL, which JSON leaves raw, is escaped.
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
-
-
-def _toml_lines(pairs: dict) -> list[str]:
-    return [f"{key} = {_toml_value(value)}" for key, value in pairs.items() if value is not None]
-
-
-def course_toml(course: CourseSource) -> str:
-    """The canonical course.toml text for ``course``."""
-    lines = _toml_lines({"title": course.title, "description": course.description or None,
-                         "language": course.language, "published": course.published})
-    target = course.targeting
-    lines += ["", "[targeting]"] + (["all = true"] if target.all else _toml_lines(
-        {"tiers": list(target.tiers) or None, "regions": list(target.regions) or None, "dealers": list(target.dealers) or None}))
-    if course.certificate_validity_months is not None:
-        lines += ["", "[certificate]", f"validity_months = {course.certificate_validity_months}"]
-    if course.quiz is not None:
-        quiz = course.quiz
-        lines += ["", "[quiz]"] + _toml_lines({"file": quiz.file_name, "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
-                                               "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback})
-    for section in course.sections:
-        lines += ["", "[[sections]]", f"title = {_toml_value(section.title)}", "lessons = ["]
-        lines += [f"    {_toml_value(lesson.file_name)}," for lesson in section.lessons] + ["]"]
-    return "\n".join(lines) + "\n"
-
-
-def lesson_text(lesson: LessonSource) -> str:
-    """The lesson file text: canonical front matter followed by the body as authored."""
-    meta = _toml_lines({"title": lesson.title, "kind": lesson.kind, "required": lesson.required, "minutes": lesson.minutes,
-                        "file": lesson.file, "preview_pdf": lesson.preview_pdf, "video_url": lesson.video_url,
-                        "attachments": list(lesson.attachments) or None})
-    return "---\n" + "\n".join(meta) + "\n---\n" + lesson.body
-
-
-def write_course_dir(course: CourseSource, content_root: str | Path) -> Path:
-    """Write ``course`` as ``<content_root>/<slug>/`` in the format ``load_course_dir`` reads; return that folder.
-
-    Refuses (FileExistsError) to write into a non-empty folder, so an export never mixes with old files.
-    """
-    target = Path(content_root) / course.slug
-    if target.exists() and any(target.iterdir()):
-        raise FileExistsError(f"{target} is not empty")
-    target.mkdir(parents=True, exist_ok=True)
-    (target / "course.toml").write_text(course_toml(course), encoding="utf-8")
-    for lesson in course.lessons:
-        (target / lesson.file_name).write_text(lesson_text(lesson), encoding="utf-8")
-    if course.quiz is not None:
-        (target / course.quiz.file_name).write_text(course.quiz.text, encoding="utf-8")
-    for asset in course.assets:
-        destination = target / "assets" / asset.name
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset.path, destination)
-    return target

@@ -17,8 +17,8 @@ from lms.courses.content_files import (
     Targeting,
     load_content_root,
     load_course_dir,
-    write_course_dir,
 )
+from lms.courses.content_export import write_course_dir
 from lms.courses.markdown import make_renderer, render_markdown
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
