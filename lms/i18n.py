@@ -5,6 +5,8 @@ are newer than the cached ``.mo`` means a fresh ``pip install -e .`` needs no ex
 """
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -23,7 +25,11 @@ def init_app(app, pm) -> None:
     for dirs in pm.hook.lms_translation_dirs():
         source_dirs.extend(Path(d) for d in dirs or ())
     cache_root = Path(app.instance_path) / "i18n-cache"
-    compiled = [compile_catalogues(src, cache_root / str(i)) for i, src in enumerate(source_dirs)]
+    # One cache folder per source folder, so apps with other plugin sets never share a file.
+    compiled = [
+        compile_catalogues(src, cache_root / hashlib.sha256(str(src.resolve()).encode()).hexdigest()[:16])
+        for src in source_dirs
+    ]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(path) for path in compiled)
     # One Babel object per app: Flask-Babel caches translations on it, and apps built with
     # different plugins (tests, LMS_DISABLED_PLUGINS) must not share a catalogue.
@@ -32,18 +38,25 @@ def init_app(app, pm) -> None:
 
 
 def compile_catalogues(source: Path, target: Path) -> Path:
-    """Compile ``source/<lang>/LC_MESSAGES/*.po`` into ``target``, skipping up-to-date files."""
+    """Compile ``source/<lang>/LC_MESSAGES/*.po`` into ``target``, skipping unchanged files.
+
+    A sidecar file keeps the hash of the ``.po`` each ``.mo`` was built from: mtimes lie after
+    checkouts and copies, contents do not.
+    """
     for po_path in source.glob("*/LC_MESSAGES/*.po"):
         mo_path = target / po_path.relative_to(source).with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        source_hash = hashlib.sha256(po_path.read_bytes()).hexdigest()
+        stamp = mo_path.with_suffix(".sha256")
+        if mo_path.exists() and stamp.exists() and stamp.read_text() == source_hash:
             continue
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        tmp_path = mo_path.with_suffix(".mo.tmp")
+        tmp_path = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
         tmp_path.replace(mo_path)  # atomic: concurrent workers never read half a file
+        stamp.write_text(source_hash)
     return target
 
 

@@ -7,12 +7,13 @@ import sqlalchemy as sa
 from lms.auth.models import Dealer
 from lms.extensions import db
 
+PARTNER_TABS = {"Опросы", "Маркетинговые материалы"}  # the two shipped plugins
 TABS = {
-    "learner": {"Обучение"},
-    "dealer_admin": {"Обучение", "Мой дилер"},
-    "author": {"Обучение"},
-    "manager": {"Обучение", "Отчёты"},
-    "admin": {"Обучение", "Отчёты", "Администрирование"},
+    "learner": {"Обучение", "Мои сертификаты", *PARTNER_TABS},
+    "dealer_admin": {"Обучение", "Мой дилер", "Мои сертификаты", "Сертификаты", *PARTNER_TABS},
+    "author": {"Обучение", "Тесты"},
+    "manager": {"Обучение", "Тесты", "Сертификаты", "Отчёты", *PARTNER_TABS},
+    "admin": {"Обучение", "Тесты", "Сертификаты", "Отчёты", "Администрирование", *PARTNER_TABS},
 }
 
 
@@ -25,6 +26,17 @@ def tab_labels(html: str) -> set[str]:
 def test_each_role_sees_its_tabs(login_as, role):
     html = login_as(role).get("/").get_data(as_text=True)
     assert tab_labels(html) == TABS[role]
+
+
+@pytest.mark.parametrize("role", sorted(TABS))
+def test_disabling_the_partner_plugins_removes_only_their_tabs(app_factory, demo, role):
+    from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+
+    app = app_factory(DISABLED_PLUGINS="lms_marketing,lms_polls")
+    client = app.test_client()
+    client.post("/login", data={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    assert tab_labels(client.get("/").get_data(as_text=True)) == TABS[role] - PARTNER_TABS
 
 
 @pytest.mark.parametrize("role,path,status", [
