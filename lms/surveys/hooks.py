@@ -1,1 +1,66 @@
-"""Surveys domain hooks."""
+"""Surveys domain hooks: blueprint, schema, catalogue, and dashboard panels (no tab of its own)."""
+from pathlib import Path
+
+from flask import render_template
+
+from lms import hookimpl
+from lms.surveys import models  # noqa: F401  (the tables join the metadata with the domain)
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def lms_register_blueprints(app):
+    from lms.surveys.views import bp
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_migration_dirs():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def lms_translation_dirs():
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def lms_tpl_dashboard(user):
+    """Open surveys I have not answered (those made in the survey UI; plugins show their own), or the
+    managers' entry to the survey editor."""
+    from markupsafe import Markup
+
+    from lms.auth.permissions import REPORT_ROLES
+    from lms.surveys.services import surveys_for_user
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    manager = user.role in REPORT_ROLES
+    pending = [survey for survey, answered in surveys_for_user(user, owner=None) if not answered]
+    if not pending and not manager:
+        return None
+    return Markup(render_template("surveys/_dashboard_panel.html", pending=pending, manager=manager))
+
+
+DEMO_SURVEY_TITLE = "Как вам портал обучения?"
+
+
+@hookimpl
+def lms_load_demo_data():
+    """One published survey for dealer staff, with a conditional follow-up (idempotent by title)."""
+    import sqlalchemy as sa
+
+    from lms.extensions import db
+    from lms.surveys.models import Survey
+    from lms.surveys.services import create_survey
+
+    if db.session.scalar(sa.select(Survey.id).where(Survey.title == DEMO_SURVEY_TITLE, Survey.owner.is_(None))):
+        return
+    create_survey(title=DEMO_SURVEY_TITLE, description="Три вопроса, две минуты.", publish=True,
+                  targeting={"role": ["learner", "dealer_admin"]}, questions=[
+                      {"key": "score", "kind": "rating", "title": "Оцените портал от 1 до 5", "required": True},
+                      {"key": "problem", "kind": "long_text", "title": "Что мешает учиться?",
+                       "show_if": {"question": "score", "in": [1, 2, 3]}},
+                      {"key": "nps", "kind": "nps", "title": "Порекомендуете ли вы портал коллегам?"}])

@@ -1,0 +1,39 @@
+"""Manager forms of the survey editor (the respondent form is built from the question list)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from lms.admin.forms import ROLE_LABELS
+
+QUESTIONS_HELP = _l(
+    "A JSON list of questions. Each has a key, a kind (single_choice, multiple_choice, likert, rating, nps, "
+    "short_text, long_text, number), a title, optionally required and show_if "
+    '({"question": "earlier key", "equals": "value"}).')
+
+
+class SurveyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title.")), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    anonymous = BooleanField(_l("Anonymous: answers are not linked to people"))
+    opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    tiers = SelectMultipleField(_l("Dealer tiers"), validate_choice=True)
+    regions = SelectMultipleField(_l("Regions"), validate_choice=True)
+    dealers = SelectMultipleField(_l("Named dealers"), coerce=int, validate_choice=True)
+    roles = SelectMultipleField(_l("Roles"), validate_choice=True,
+                                choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()])
+    course_id = IntegerField(_l("Feedback survey of course (id)"),
+                             validators=[Optional(), NumberRange(min=1)])
+    questions = TextAreaField(_l("Questions"), description=QUESTIONS_HELP,
+                              validators=[DataRequired(message=_l("Add at least one question."))])
+
+    def set_target_choices(self, choices: dict) -> None:
+        """Fill the targeting lists from the dealers that exist."""
+        self.tiers.choices = [SelectChoice(tier, tier) for tier in choices["tier"]]
+        self.regions.choices = [SelectChoice(region, region) for region in choices["region"]]
+        self.dealers.choices = [SelectChoice(dealer_id, name) for dealer_id, name in choices["dealer"]]

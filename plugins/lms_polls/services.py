@@ -1,0 +1,68 @@
+"""Poll services on top of the core survey engine's public API; they never commit."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from lms.events import emit
+from lms.extensions import db
+from lms.surveys import api as surveys
+from lms_polls.contracts import PollReminder
+from lms_polls.models import Poll, Reminder
+
+PLUGIN = "lms_polls"
+DEALER_ROLES = ("learner", "dealer_admin")
+QUICK_KINDS = ("single_choice", "multiple_choice", "rating", "nps", "short_text")
+
+
+def quick_question(kind: str, text: str, options: list[str]) -> dict:
+    """The one question of a quick poll as a core survey definition."""
+    question = {"key": "answer", "kind": kind, "title": text, "required": True}
+    if kind in ("single_choice", "multiple_choice"):
+        question["options"] = options
+    return question
+
+
+def create_poll(*, title: str, questions: list, created_by: int, targeting: dict, anonymous: bool = False,
+                closes_at: datetime | None = None, description: str = "") -> Poll:
+    """Publish a poll to dealer staff of the chosen segments; raises ``surveys.SurveyError``."""
+    survey_id = surveys.create_survey(
+        title=title, questions=questions, description=description, anonymous=anonymous, closes_at=closes_at,
+        targeting={**targeting, "role": list(DEALER_ROLES)}, owner=PLUGIN, created_by=created_by, publish=True)
+    poll = Poll(survey_id=survey_id, created_by=created_by)
+    db.session.add(poll)
+    db.session.flush()
+    return poll
+
+
+def polls_with_summaries() -> list[tuple[Poll, dict]]:
+    """Every poll, newest first, with its survey summary (three queries whatever the count)."""
+    polls = list(db.session.scalars(sa.select(Poll).order_by(Poll.created_at.desc(), Poll.id.desc())))
+    summaries = surveys.survey_summaries([poll.survey_id for poll in polls])
+    return [(poll, summaries[poll.survey_id]) for poll in polls if poll.survey_id in summaries]
+
+
+def open_polls_for(user_id: int) -> list[dict]:
+    """Open polls targeted at the user, with ``answered``; unanswered first."""
+    polls = surveys.open_surveys_for_user(user_id, owner=PLUGIN)
+    return sorted(polls, key=lambda poll: poll["answered"])
+
+
+def send_reminder(poll: Poll, *, sent_by: int, dealer_id: int | None = None) -> Reminder | None:
+    """Record a reminder to those who have not answered and announce it; None when nobody is left."""
+    user_ids = surveys.non_respondents(poll.survey_id, dealer_id)
+    if not user_ids:
+        return None
+    reminder = Reminder(poll_id=poll.id, dealer_id=dealer_id, sent_by=sent_by, recipients=len(user_ids))
+    db.session.add(reminder)
+    db.session.flush()
+    emit("lms_polls_reminder_sent", reminder=PollReminder(
+        reminder_id=reminder.id, poll_id=poll.id, survey_id=poll.survey_id, dealer_id=dealer_id,
+        user_ids=tuple(user_ids), sent_by=sent_by))
+    return reminder
+
+
+def reminders_of(poll_id: int) -> list[Reminder]:
+    return list(db.session.scalars(sa.select(Reminder).where(Reminder.poll_id == poll_id)
+                                   .order_by(Reminder.sent_at.desc(), Reminder.id.desc())))

@@ -1,0 +1,104 @@
+"""The «Опросы» tab: dealers answer open polls; managers publish polls, watch response rates, remind."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_babel import to_utc
+from flask_login import current_user, login_required
+
+from lms.auth.permissions import REPORT_ROLES, roles_required
+from lms.events import commit
+from lms.extensions import db
+from lms.surveys import api as surveys
+from lms_polls import services
+from lms_polls.forms import PollForm
+from lms_polls.models import Poll
+
+bp = Blueprint("lms_polls", __name__, url_prefix="/polls", template_folder="templates", static_folder="static")
+
+
+@bp.route("/")
+@login_required
+def index():
+    if current_user.role in REPORT_ROLES:
+        return render_template("lms_polls/manage.html", polls=services.polls_with_summaries())
+    return render_template("lms_polls/index.html", polls=services.open_polls_for(current_user.id))
+
+
+def _questions(form: PollForm):
+    """The poll's questions: the JSON short survey when given, else the single quick question."""
+    if (form.questions_json.data or "").strip():
+        try:
+            questions = json.loads(form.questions_json.data)
+        except ValueError as error:
+            form.questions_json.errors.append(_("The questions are not valid JSON: %(error)s", error=str(error)))
+            return None
+        if not isinstance(questions, list):
+            form.questions_json.errors.append(_("The questions must be a JSON list."))
+            return None
+        return questions
+    options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
+    return [services.quick_question(form.kind.data, form.question.data.strip(), options)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*REPORT_ROLES)
+def new():
+    form = PollForm()
+    form.set_target_choices(surveys.targeting_choices())
+    status = 200
+    if form.validate_on_submit():
+        questions = _questions(form)
+        if questions is not None:
+            try:
+                poll = services.create_poll(
+                    title=form.question.data, questions=questions, created_by=current_user.id,
+                    anonymous=form.anonymous.data,
+                    closes_at=to_utc(form.closes_at.data) if form.closes_at.data else None,
+                    targeting={"tier": form.tiers.data, "region": form.regions.data, "dealer": form.dealers.data})
+            except surveys.SurveyError as error:
+                db.session.rollback()
+                message = _(error.message, **error.params)
+                field = form.questions_json if (form.questions_json.data or "").strip() else form.options
+                field.errors.append(message)
+            else:
+                commit()
+                flash(_("Poll published."), "success")
+                return redirect(url_for("lms_polls.detail", poll_id=poll.id))
+        status = 422
+    elif form.is_submitted():
+        status = 400
+    return render_template("lms_polls/new.html", form=form), status
+
+
+def _poll_or_404(poll_id: int) -> Poll:
+    return db.session.get(Poll, poll_id) or abort(404)
+
+
+@bp.route("/<int:poll_id>")
+@roles_required(*REPORT_ROLES)
+def detail(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    return render_template("lms_polls/detail.html", poll=poll, summary=surveys.survey_summary(poll.survey_id),
+                           rates=surveys.response_rate_per_dealer(poll.survey_id),
+                           reminders=services.reminders_of(poll.id))
+
+
+@bp.route("/<int:poll_id>/remind", methods=["POST"])
+@roles_required(*REPORT_ROLES)
+def remind(poll_id: int):
+    poll = _poll_or_404(poll_id)
+    raw_dealer = request.form.get("dealer_id", "")
+    if raw_dealer and not raw_dealer.isdigit():
+        abort(400)
+    reminder = services.send_reminder(poll, sent_by=current_user.id, dealer_id=int(raw_dealer) if raw_dealer else None)
+    if reminder is None:
+        flash(_("Everyone has already answered: nobody to remind."), "success")
+    else:
+        commit()
+        flash(ngettext("Reminder sent to %(num)d person.", "Reminder sent to %(num)d people.", reminder.recipients),
+              "success")
+    return redirect(url_for("lms_polls.detail", poll_id=poll.id))
