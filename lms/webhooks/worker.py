@@ -1,0 +1,161 @@
+"""``lms worker``'s engine: claim due deliveries, POST them signed, record the outcome, retry later.
+
+Delivery is at-least-once: a worker killed after the receiver answered but before the outcome was
+recorded sends that delivery again once its lease ends. Every body carries a unique ``id`` (also in
+the ``LMS-Delivery`` header) so receivers can drop repeats. Claims are exclusive: PostgreSQL takes
+rows with ``FOR UPDATE SKIP LOCKED``, SQLite claims inside ``BEGIN IMMEDIATE``.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms.extensions import db
+from lms.timeutil import utcnow
+from lms.webhooks.backoff import attempts_exhausted, next_attempt_delay
+from lms.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from lms.webhooks.signing import SIGNATURE_HEADER, sign_payload
+
+SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status_code: int | None
+    error: str | None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failed delivery: following it could re-send the body somewhere else."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def claim(limit: int) -> tuple[str, list[int]]:
+    """Lease up to ``limit`` due pending deliveries to a fresh claim id; returns it and their ids."""
+    claim_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    now = utcnow()
+    lease_end = now + timedelta(seconds=float(current_app.config.get("WEBHOOK_LEASE_SECONDS", 300)))
+    db.session.rollback()  # claims are their own short transactions
+    if db.engine.dialect.name == "sqlite":
+        _claim_sqlite(claim_id, now, lease_end, limit)
+    else:
+        due = (sa.select(WebhookDelivery.id)
+               .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
+                      sa.or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now))
+               .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
+               .with_for_update(skip_locked=True))
+        db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
+                           .values(claimed_by=claim_id, locked_until=lease_end)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+    ids = list(db.session.scalars(sa.select(WebhookDelivery.id).where(WebhookDelivery.claimed_by == claim_id)
+                                  .order_by(WebhookDelivery.id)))
+    db.session.commit()
+    return claim_id, ids
+
+
+def _claim_sqlite(claim_id: str, now, lease_end, limit: int) -> None:
+    # The engine's BEGIN is deferred outside requests; the claim needs the write lock up front, so
+    # it runs on a raw connection with BEGIN IMMEDIATE (writers queue on the busy timeout).
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            stamp = now.strftime(SQLITE_TIME_FORMAT)
+            cursor.execute(
+                "UPDATE webhook_delivery SET claimed_by = ?, locked_until = ? WHERE id IN ("
+                " SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= ?"
+                " AND (locked_until IS NULL OR locked_until < ?) ORDER BY next_attempt_at, id LIMIT ?)",
+                (claim_id, lease_end.strftime(SQLITE_TIME_FORMAT), stamp, stamp, limit))
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def post(url: str, body: bytes, headers: dict, timeout: float) -> Outcome:
+    """POST ``body``; any 2xx is a success, everything else (3xx included) a failure to retry."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            response.read(1024)
+            return Outcome(200 <= response.status < 300, response.status, None)
+    except urllib.error.HTTPError as error:
+        return Outcome(False, error.code, f"HTTP {error.code}")
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        return Outcome(False, None, str(reason)[:500] or type(error).__name__)
+
+
+def deliver(delivery_id: int, claim_id: str) -> Outcome | None:
+    """Send one claimed delivery and record the outcome; None if the claim was lost meanwhile."""
+    row = db.session.execute(
+        sa.select(WebhookDelivery.uuid, WebhookDelivery.event, WebhookDelivery.payload, WebhookDelivery.attempts,
+                  WebhookSubscription.url, WebhookSubscription.secret, WebhookSubscription.active)
+        .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claim_id,
+               WebhookDelivery.status == DeliveryStatus.PENDING)).first()
+    db.session.commit()  # hold no transaction (and no SQLite snapshot) during the HTTP request
+    if row is None:
+        return None
+    body = row.payload.encode("utf-8")
+    if not row.active:
+        outcome = Outcome(False, None, "subscription deactivated")
+    else:
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "lms-webhooks/1",
+            "LMS-Delivery": row.uuid,
+            "LMS-Event": row.event,
+            SIGNATURE_HEADER: sign_payload(row.secret, body, utcnow()),
+        }
+        outcome = post(row.url, body, headers, float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 10)))
+    record(delivery_id, claim_id, row.attempts + 1, outcome, give_up=not row.active)
+    return outcome
+
+
+def record(delivery_id: int, claim_id: str, attempts: int, outcome: Outcome, *, give_up: bool = False) -> None:
+    now = utcnow()
+    values = {"attempts": attempts, "last_status_code": outcome.status_code, "last_error": outcome.error,
+              "claimed_by": None, "locked_until": None}
+    if outcome.ok:
+        values.update(status=DeliveryStatus.DELIVERED, delivered_at=now)
+    elif give_up or attempts_exhausted(attempts):
+        values.update(status=DeliveryStatus.FAILED)
+    else:
+        values.update(next_attempt_at=now + timedelta(seconds=next_attempt_delay(attempts, jitter=True)))
+    db.session.execute(sa.update(WebhookDelivery)
+                       .where(WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claim_id)
+                       .values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def run_once(batch_size: int = 10) -> dict:
+    """Deliver everything due now, batch after batch; returns counts of delivered and failed tries."""
+    counts = {"delivered": 0, "failed": 0}
+    while True:
+        claim_id, ids = claim(batch_size)
+        if not ids:
+            return counts
+        for delivery_id in ids:
+            outcome = deliver(delivery_id, claim_id)
+            if outcome is not None:
+                counts["delivered" if outcome.ok else "failed"] += 1
