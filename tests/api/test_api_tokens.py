@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from conftest import TEST_SECRET_KEY, csrf_token
+from lms.testing import TEST_SECRET_KEY, csrf_token
 from lms.api.models import ApiToken
 from lms.api.tokens import create_token
 from lms.cli import cli
@@ -128,7 +128,7 @@ def test_openapi_document_is_public(client):
 
 
 def test_token_page_works_without_the_webhooks_plugin(app_factory, demo):
-    from conftest import DEMO_EMAILS, DEMO_PASSWORD
+    from lms.testing import DEMO_EMAILS, DEMO_PASSWORD
 
     client = app_factory(DISABLED_PLUGINS="lms.webhooks.hooks").test_client()
     client.post("/login", data={"email": DEMO_EMAILS["admin"], "password": DEMO_PASSWORD,

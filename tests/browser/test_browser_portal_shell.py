@@ -1,7 +1,7 @@
 """The portal shell in real Chromium: sign-in, tabs per role, language, accessibility."""
 import pytest
 
-from conftest import DEMO_EMAILS, browser_login, serious_accessibility_violations
+from lms.testing import DEMO_EMAILS, browser_login, serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ import threading
 
 import sqlalchemy as sa
 from cert_support import certificates, make_course, user_id
-from conftest import DEMO_EMAILS
+from lms.testing import DEMO_EMAILS
 
 from lms.courses.contracts import CourseCompletion
 from lms.extensions import db

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from cert_support import certificates, complete, make_course, user_id
-from conftest import DEMO_EMAILS, csrf_token
+from lms.testing import DEMO_EMAILS, csrf_token
 
 from lms import hookimpl
 from lms.certificates.contracts import CertificateInfo

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import jwt
 import sqlalchemy as sa
 from cert_support import certificates, complete, make_course, pdfsig, qr_text, user_id
-from conftest import DEMO_EMAILS, csrf_token
+from lms.testing import DEMO_EMAILS, csrf_token
 
 from lms.certificates.openbadges import verify_badge_jwt
 from lms.certificates.runtime import runtime

@@ -3,7 +3,7 @@ import io
 import zipfile
 
 from cert_support import certificates, complete, make_course, user_id
-from conftest import DEMO_EMAILS, csrf_token
+from lms.testing import DEMO_EMAILS, csrf_token
 
 
 def issue_three(app):

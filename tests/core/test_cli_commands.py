@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from conftest import TEST_SECRET_KEY
+from lms.testing import TEST_SECRET_KEY
 from lms.auth.models import Dealer, User
 from lms.cli import cli
 from lms.extensions import db

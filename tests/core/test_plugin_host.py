@@ -20,7 +20,7 @@ def plugin_app(app_factory):
 
 
 def signed_in_client(app):
-    from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+    from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
     from lms.demo import load_core_demo_data
     from lms.events import commit
 

@@ -30,7 +30,7 @@ def test_each_role_sees_its_tabs(login_as, role):
 
 @pytest.mark.parametrize("role", sorted(TABS))
 def test_disabling_the_partner_plugins_removes_only_their_tabs(app_factory, demo, role):
-    from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+    from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
     app = app_factory(DISABLED_PLUGINS="lms_marketing,lms_polls")
     client = app.test_client()
@@ -113,7 +113,7 @@ def test_dealer_overview_makes_one_query_whatever_the_number_of_dealers(app, log
 
 
 def test_admin_creates_a_user_and_sees_clear_errors(app, login_as):
-    from conftest import csrf_token
+    from lms.testing import csrf_token
 
     client = login_as("admin")
     token = csrf_token(client, "/admin/users")
@@ -133,7 +133,7 @@ def test_admin_creates_a_user_and_sees_clear_errors(app, login_as):
 
 
 def test_admin_deactivates_a_dealer(app, login_as):
-    from conftest import csrf_token
+    from lms.testing import csrf_token
 
     client = login_as("admin")
     target = dealer_id(app, "5400000003")

@@ -2,7 +2,7 @@
 import pytest
 import sqlalchemy as sa
 
-from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 from lms.auth.models import Dealer, User
 from lms.extensions import db
 

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import csrf_token
+from lms.testing import csrf_token
 from course_helpers import CONTENT
 
 from lms.courses.models import Course, CourseAsset, Lesson

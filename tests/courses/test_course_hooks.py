@@ -1,6 +1,6 @@
 """The courses domain's hooks, each exercised through the app as a plugin would meet it."""
 import sqlalchemy as sa
-from conftest import csrf_token
+from lms.testing import csrf_token
 from course_helpers import make_course
 
 from lms import hookimpl
@@ -45,7 +45,7 @@ def complete(client, slug, lesson_slug):
 
 
 def login(app, client, role):
-    from conftest import DEMO_EMAILS, DEMO_PASSWORD
+    from lms.testing import DEMO_EMAILS, DEMO_PASSWORD
     from lms.demo import load_core_demo_data
     from lms.events import commit
 

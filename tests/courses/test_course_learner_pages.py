@@ -4,7 +4,7 @@ from urllib.parse import urljoin
 
 import pytest
 from course_helpers import import_demo_content, make_course
-from conftest import csrf_token
+from lms.testing import csrf_token
 
 SAFETY = "/courses/fertilizer-safety"
 

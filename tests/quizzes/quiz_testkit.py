@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
 from lms import hookimpl
 from lms.extensions import db

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHARED_FIXTURES, csrf_token
+from lms.testing import SHARED_FIXTURES, csrf_token
 from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, start
 
 from lms import hookimpl

@@ -266,7 +266,7 @@ def test_a_deactivated_account_cannot_sign_in_through_sso(sso_app, sso_client):
 
 def test_signing_in_replaces_whoever_was_signed_in(sso_app, demo):
     client = sso_app.test_client()
-    from conftest import csrf_token
+    from lms.testing import csrf_token
     client.post("/login", data={"email": "admin@demo.example.com", "password": "demo-password",
                                 "csrf_token": csrf_token(client)})
     assert "Администратор портала" in client.get("/").get_data(as_text=True)

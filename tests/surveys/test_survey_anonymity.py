@@ -4,7 +4,7 @@ import io
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conftest import DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_PASSWORD, csrf_token
 from lms.auth.models import Dealer
 from lms.extensions import db
 from lms.surveys.models import SurveyParticipation, SurveyResponse

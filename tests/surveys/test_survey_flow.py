@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conftest import csrf_token
+from lms.testing import csrf_token
 from lms.auth.models import Dealer, User
 from lms.extensions import db
 from lms.surveys.models import Survey, SurveyResponse

@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from conftest import csrf_token
+from lms.testing import csrf_token
 from lms.extensions import db
 from lms.surveys.models import Survey, SurveyResponse
 

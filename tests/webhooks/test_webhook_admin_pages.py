@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from conftest import csrf_token
+from lms.testing import csrf_token
 from lms.events import commit, emit
 from lms.extensions import db
 from lms.webhooks.models import WebhookDelivery, WebhookSubscription

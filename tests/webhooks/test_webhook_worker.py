@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from conftest import TEST_SECRET_KEY
+from lms.testing import TEST_SECRET_KEY
 from lms.cli import cli
 from lms.events import commit, emit
 from lms.extensions import db

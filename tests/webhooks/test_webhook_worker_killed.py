@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from conftest import TEST_SECRET_KEY
+from lms.testing import TEST_SECRET_KEY
 from lms.events import commit, emit
 from lms.extensions import db
 from lms.webhooks.models import WebhookDelivery, WebhookSubscription

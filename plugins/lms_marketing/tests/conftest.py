@@ -1,30 +1,15 @@
-"""Fixtures for the marketing plugin's tests: the portal's own (tests/conftest.py) plus a few helpers.
+"""Fixtures for the marketing plugin's tests, on top of the project's (root conftest.py).
 
-pytest only applies tests/conftest.py below tests/, so its fixtures are loaded here under another
-module name. When ``LMS_DISABLED_PLUGINS`` turns the plugin off, its tests are not collected.
+When ``LMS_DISABLED_PLUGINS`` turns the plugin off, its tests are not collected.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
 if "lms_marketing" in (os.environ.get("LMS_DISABLED_PLUGINS") or ""):
     collect_ignore_glob = ["test_*.py"]
-
-_CORE_CONFTEST = Path(__file__).resolve().parents[3] / "tests" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("lms_core_test_conftest", _CORE_CONFTEST)
-core = importlib.util.module_from_spec(_spec)
-sys.modules["lms_core_test_conftest"] = core
-_spec.loader.exec_module(core)
-
-# Re-exported so pytest registers the fixtures for this folder, and so that ``from conftest import``
-# in any test keeps finding the portal's helpers whichever conftest module was imported last.
-from lms_core_test_conftest import *  # noqa: E402,F401,F403
-from lms_core_test_conftest import _migrated  # noqa: E402,F401
 
 
 @pytest.fixture

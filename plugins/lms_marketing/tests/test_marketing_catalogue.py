@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms_core_test_conftest import csrf_token
+from lms.testing import csrf_token
 from lms_marketing.models import DealerProfile, Item
 from lms_marketing.previews import png_bytes, preview_path
 
@@ -141,7 +141,7 @@ def test_a_certificate_opens_a_gated_item(app, login_as, marketing):
 
 
 def test_disabling_the_plugins_leaves_a_working_core(app_factory, marketing):
-    from lms_core_test_conftest import DEMO_EMAILS, DEMO_PASSWORD
+    from lms.testing import DEMO_EMAILS, DEMO_PASSWORD
 
     # Whatever else the run already disables stays disabled (its tables were never migrated).
     already = os.environ.get("LMS_DISABLED_PLUGINS", "")

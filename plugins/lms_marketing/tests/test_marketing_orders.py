@@ -3,7 +3,7 @@ import re
 
 import sqlalchemy as sa
 
-from lms_core_test_conftest import csrf_token
+from lms.testing import csrf_token
 from lms.extensions import db
 from lms_marketing.models import DealerProfile, Item, Order, OrderStatusChange
 

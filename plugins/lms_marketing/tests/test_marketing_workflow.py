@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from lms import hookimpl
 from lms.extensions import db
-from lms_core_test_conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 from lms_marketing.models import Item, Order, OrderStatusChange
 
 

@@ -1,7 +1,7 @@
 """Disabling the partner plugins removes the «Опросы» tab and blueprint and leaves a working core."""
 import re
 
-from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
 
 def test_disabled_plugins_leave_a_working_core(app_factory, tmp_path):

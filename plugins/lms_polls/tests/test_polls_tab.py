@@ -11,7 +11,7 @@ from lms.extensions import db
 from lms_polls.contracts import PollReminder
 from lms_polls.models import Poll, Reminder
 
-from conftest import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
 
 def sign_in(app, role):

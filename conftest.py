@@ -1,4 +1,5 @@
-"""Shared fixtures: one migrated database per test session, emptied after every test.
+"""Shared fixtures for the whole suite (tests/ and plugins/*/tests): one migrated database per
+test session, emptied after every test.
 
 ``LMS_TEST_DATABASE_URL`` points the suite at PostgreSQL (CI: postgresql+psycopg://postgres@127.0.0.1:5432/test);
 everything in that database's public schema is dropped at the start of the run. Without it the
@@ -15,10 +16,16 @@ import sqlalchemy as sa
 from lms import create_app
 from lms.extensions import db
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
-TEST_SECRET_KEY = "test-secret-key-that-is-long-enough"
-DEMO_PASSWORD = "demo-password"
+from lms.testing import (  # noqa: F401  (re-exported for tests that import them from conftest)
+    DEMO_EMAILS,
+    DEMO_PASSWORD,
+    PROJECT_ROOT,
+    SHARED_FIXTURES,
+    TEST_SECRET_KEY,
+    browser_login,
+    csrf_token,
+    serious_accessibility_violations,
+)
 
 
 def pytest_report_header(config):
@@ -132,16 +139,6 @@ def demo(app):
     return accounts
 
 
-def csrf_token(client, path="/login") -> str:
-    """Fetch a page and return the CSRF token of its first form, as a browser would."""
-    import re
-
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
 @pytest.fixture
 def login_as(client, demo):
     """Sign the test client in as the demo account with ``role`` (through the real form)."""
@@ -158,17 +155,6 @@ def login_as(client, demo):
         return client
 
     return login
-
-
-DEMO_EMAILS = {
-    "learner": "learner@demo.example.com",
-    "dealer_admin": "dealer-admin@demo.example.com",
-    "author": "author@demo.example.com",
-    "manager": "manager@demo.example.com",
-    "admin": "admin@demo.example.com",
-    "learner2": "learner2@demo.example.com",
-    "learner3": "learner3@demo.example.com",
-}
 
 
 @pytest.fixture
@@ -233,9 +219,13 @@ def live_server(app_factory):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium per test session (Debian's /usr/bin/chromium, never a download)."""
+    """One headless Chromium per test module (Debian's /usr/bin/chromium, never a download).
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in the main
+    thread, and code that calls ``asyncio.run`` (pyHanko's signer) must not meet it later on.
+    """
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is required in CI but {CHROMIUM} does not exist")
@@ -260,24 +250,3 @@ def page(chromium, request):
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     finally:
         context.close()
-
-
-def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real form, as a person would."""
-    page.goto(base_url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Пароль").fill(password)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_url(base_url + "/")
-
-
-def serious_accessibility_violations(page) -> list[str]:
-    """axe-core (bundled with axe-playwright-python) on the current page: serious and critical only."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']}"
-        for violation in results.response["violations"]
-        if violation.get("impact") in ("serious", "critical")
-    ]

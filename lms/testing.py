@@ -1,0 +1,52 @@
+"""Helpers for the portal's tests (and plugins' tests): demo logins, CSRF tokens, browser checks.
+
+Importable as ``lms.testing`` from any test folder; the fixtures themselves live in the project's
+root ``conftest.py``.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures"
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough"
+DEMO_PASSWORD = "demo-password"
+DEMO_EMAILS = {
+    "learner": "learner@demo.example.com",
+    "dealer_admin": "dealer-admin@demo.example.com",
+    "author": "author@demo.example.com",
+    "manager": "manager@demo.example.com",
+    "admin": "admin@demo.example.com",
+    "learner2": "learner2@demo.example.com",
+    "learner3": "learner3@demo.example.com",
+}
+
+
+def csrf_token(client, path="/login") -> str:
+    """Fetch a page and return the CSRF token of its first form, as a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form in a Playwright page, as a person would."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_url(base_url + "/")
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core (bundled with axe-playwright-python) on the current page: serious and critical only."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']}"
+        for violation in results.response["violations"]
+        if violation.get("impact") in ("serious", "critical")
+    ]
