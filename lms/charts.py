@@ -10,6 +10,8 @@ import hashlib
 import math
 import re
 
+from markupsafe import Markup
+
 # Okabe–Ito: distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 COVERAGE_COLOURS = {"valid": "#009E73", "expiring": "#E69F00", "expired": "#D55E00", "never": "#BBBBBB"}
@@ -154,15 +156,16 @@ def line_chart(labels, series, *, title: str, description: str = "", unit: str =
     return _document("line", width, height, title, _join(description, summary), parts)
 
 
-def _document(kind: str, width: int, height: float, title: str, description: str, parts) -> str:
+def _document(kind: str, width: int, height: float, title: str, description: str, parts) -> Markup:
+    """The finished SVG, as Markup: every text in it went through ``_esc``, so templates can embed it."""
     body = "".join(parts)
     # Ids from the content keep output deterministic yet distinct for several charts on one page.
     chart_id = f"chart-{kind}-" + hashlib.sha256(f"{title}\x00{description}\x00{body}".encode()).hexdigest()[:12]
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_n(height)}" role="img" '
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_n(height)}" role="img" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{FONT}" '
             f'font-size="{FONT_SIZE}" class="chart chart-{kind}">'
             f'<title id="{chart_id}-title">{_esc(title)}</title>'
-            f'<desc id="{chart_id}-desc">{_esc(description)}</desc>{body}</svg>')
+            f'<desc id="{chart_id}-desc">{_esc(description)}</desc>{body}</svg>')  # nosec B704 - all text escaped
 
 
 def _legend(names, colours, width: int) -> tuple[str, float]:

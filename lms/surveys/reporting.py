@@ -31,19 +31,19 @@ def question_chart(question: dict, summary: dict | None) -> Markup | None:
     title = question["title"]
     if "options" in summary:
         options = summary["options"]
-        return Markup(charts.bar_chart([o["label"] for o in options], [o["count"] for o in options], title=title,
-                                       description=_("Number of answers per option."), empty_text=_("No data")))
+        return charts.bar_chart([o["label"] for o in options], [o["count"] for o in options], title=title,
+                                       description=_("Number of answers per option."), empty_text=_("No data"))
     if "distribution" in summary:
         buckets = summary["distribution"]
-        return Markup(charts.bar_chart([b["label"] for b in buckets], [b["count"] for b in buckets], title=title,
-                                       description=_("Number of answers per score."), empty_text=_("No data")))
+        return charts.bar_chart([b["label"] for b in buckets], [b["count"] for b in buckets], title=title,
+                                       description=_("Number of answers per score."), empty_text=_("No data"))
     if "rows" in summary:
         rows = summary["rows"]
         series = [(label, [row["distribution"][point]["count"] for row in rows])
                   for point, label in enumerate(question["scale"])]
-        return Markup(charts.stacked_bar_chart([row["label"] for row in rows], series, title=title,
+        return charts.stacked_bar_chart([row["label"] for row in rows], series, title=title,
                                                description=_("Answers per row and scale point."),
-                                               empty_text=_("No data")))
+                                               empty_text=_("No data"))
     return None
 
 

@@ -305,8 +305,8 @@ def item_analysis(quiz_id: int):
     percents = db.session.scalars(sa.select(Attempt.percent).where(Attempt.id.in_(first),
                                                                    Attempt.percent.is_not(None))).all()
     bins = analysis.score_distribution(percents)
-    chart = Markup(charts.bar_chart([f"{b.low:.0f}–{b.high:.0f}%" for b in bins], [b.count for b in bins],
-                                    title=_("Score distribution"), description=_("Attempts per score range")))
+    chart = charts.bar_chart([f"{b.low:.0f}–{b.high:.0f}%" for b in bins], [b.count for b in bins],
+                                    title=_("Score distribution"), description=_("Attempts per score range"))
     items = sorted(stats.values(), key=lambda s: names.get(s.question_id, ""))
     return render_template("quizzes/analysis.html", quiz=quiz, items=items, names=names, chart=chart,
                            summary=analysis.score_summary(percents))
