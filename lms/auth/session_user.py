@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import User
+from lms.database import READ_ONLY_METHODS
 from lms.extensions import db, login_manager
 from lms.timeutil import utcnow
 
@@ -36,12 +37,20 @@ def load_user(user_id: str) -> User | None:
 
 
 def touch_last_seen() -> None:
-    """Update last-seen at most every few minutes, in its own short write transaction."""
+    """Update last-seen at most every few minutes.
+
+    A page view writes it in its own short transaction. A write request already holds the
+    write lock (SQLite: BEGIN IMMEDIATE), so a second connection would wait for it; there the
+    change rides on the request's own transaction, which the view commits.
+    """
     if not current_user.is_authenticated:
         return
     now = utcnow()
     if current_user.last_seen_at and now - current_user.last_seen_at < LAST_SEEN_RESOLUTION:
         return
-    with db.engine.begin() as connection:
-        connection.execute(sa.update(User).where(User.id == current_user.id).values(last_seen_at=now))
+    if request.method in READ_ONLY_METHODS:
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(User).where(User.id == current_user.id).values(last_seen_at=now))
+        db.session.expire(current_user._get_current_object(), ["last_seen_at"])
+        return
     current_user.last_seen_at = now

@@ -173,3 +173,22 @@ def test_successful_sign_in_resets_the_account_count(app_factory, demo):
     post_login(client, DEMO_EMAILS["learner"], "wrong")
     post_login(client, DEMO_EMAILS["learner"], "wrong")
     assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
+
+
+def test_a_write_request_after_a_long_idle_does_not_wait_for_itself(app, login_as):
+    """last-seen refresh inside a write request must not open a second, blocked connection."""
+    from datetime import timedelta
+
+    from lms.timeutil import utcnow
+
+    client = login_as("learner")
+    token = csrf_token(client, "/courses/")
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == DEMO_EMAILS["learner"])
+                           .values(last_seen_at=utcnow() - timedelta(hours=2)))
+        db.session.commit()
+    response = client.post("/locale", data={"locale": "en", "next": "/", "csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        seen = db.session.scalar(sa.select(User.last_seen_at).where(User.email == DEMO_EMAILS["learner"]))
+    assert utcnow() - seen < timedelta(minutes=1)
