@@ -85,5 +85,5 @@ def lms_user_provisioned(user_id, source):
     """A user account was created; fires after the creating transaction committed.
 
     ``user_id`` is the new user's id, ``source`` one of ``"cli"``, ``"admin"``, ``"demo"``,
-    ``"sso"``. Returns nothing.
+    ``"sso"``, ``"api"``. Returns nothing.
     """

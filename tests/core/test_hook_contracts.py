@@ -24,8 +24,6 @@ def declared_hooks() -> dict[str, str]:
 
 def documented_hooks() -> dict[str, str]:
     text = (ROOT / "docs" / "hooks.md").read_text(encoding="utf-8")
-    # Domains document their hooks in docs/hooks/<domain>.md while they are being built.
-    text += "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("hooks/*.md")))
     return {name: args.strip() for name, args in re.findall(r"^### `(lms_\w+)\(([^)]*)\)`", text, re.M)}
 
 
