@@ -130,7 +130,10 @@ def demo_command(host: str, port: int):
     with app.app_context():
         init_database(demo=True)
     click.echo(f"\nThe portal is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    from werkzeug.serving import run_simple
+
+    # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 users_group = AppGroup("users", help="Manage user accounts.")

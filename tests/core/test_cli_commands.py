@@ -89,3 +89,39 @@ def test_users_create_refuses_bad_input_clearly(demo, database_url, instance_roo
 def test_flask_commands_are_available(app, database_url, instance_root):
     result = invoke(database_url, instance_root, "routes")
     assert result.exit_code == 0 and "/healthz" in result.output
+
+
+def test_lms_demo_serves_a_russian_portal(tmp_path):
+    """The README's first command, for real: a subprocess on a fresh instance, then HTTP."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
+    env["LMS_INSTANCE_PATH"] = str(tmp_path / "instance")
+    lms = Path(sys.executable).parent / "lms"
+    server = subprocess.Popen([str(lms), "demo", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as response:
+                    html = response.read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "lms demo did not start serving"
+                time.sleep(0.5)
+        assert '<html lang="ru">' in html and "Войти" in html
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "learner@demo.example.com" in output and f"http://127.0.0.1:{port}/" in output
