@@ -1,4 +1,6 @@
-"""Reports domain hooks: the managers' "Отчёты" tab and the dealer admin's "Мой дилер" tab."""
+"""Reports domain hooks: the managers' "Отчёты" tab, the dealer admin's "Мой дилер" tab, indexes, seed CLI."""
+from pathlib import Path
+
 from flask import url_for
 from flask_babel import gettext as _
 
@@ -6,6 +8,9 @@ from lms import hookimpl
 from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES
 from lms.plugins import NavItem
+from lms.reports import indexes  # noqa: F401  (the report indexes belong to the metadata from start-up)
+
+HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -13,6 +18,23 @@ def lms_register_blueprints(app):
     from lms.reports.views import bp
 
     app.register_blueprint(bp)
+
+
+@hookimpl
+def lms_migration_dirs():
+    return [str(HERE / "migrations")]
+
+
+@hookimpl
+def lms_translation_dirs():
+    return [str(HERE / "translations")]
+
+
+@hookimpl
+def lms_app_created(app):
+    from lms.reports.seed import dev_group
+
+    app.cli.add_command(dev_group)
 
 
 @hookimpl

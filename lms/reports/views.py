@@ -1,27 +1,133 @@
-"""Manager overview of dealers, and a dealer admin's view of their own staff."""
+"""Report pages: the manager overview of dealers, and one dealer's page, exports and printable summary."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from lms.auth.models import Dealer, Role
-from lms.auth.permissions import REPORT_ROLES, can_view_dealer, roles_required
+from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.extensions import db
+from lms.reports import activity, coverage
+from lms.reports.charts import activity_chart, coverage_chart
 from lms.reports.queries import dealer_staff, dealer_staff_counts
+from lms.reports.scope import Scope, dealer_scope
+from lms.reports.tables import Table, export
+from lms.timeutil import utcnow
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
+MAX_DAYS = 3650
+PDF_MAX_ROWS = 30
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within [low, high]; anything else is a clear 400."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        abort(400, description=_("Parameter %(name)s must be a whole number from %(low)s to %(high)s.",
+                                 name=name, low=low, high=high))
+    return value
+
+
+def state_labels() -> dict:
+    return {"valid": _("Valid now"), "expiring": _("Expiring"), "expired": _("Expired"), "never": _("Not certified")}
+
+
+def dealers_table(rows: list[dict]) -> Table:
+    from flask import url_for
+
+    return Table("dealers", _("Dealers and their active staff"),
+                 [_("Dealer"), _("Tier"), _("Region"), _("Learners"), _("Dealer admins")],
+                 [[d["name"], d["tier"], d["region"], d["learners"], d["dealer_admins"]] for d in rows],
+                 [[url_for("reports.dealer", dealer_id=d["id"]), None, None, None, None] for d in rows],
+                 numeric=(3, 4))
+
 
 @bp.route("/")
+@bp.route("/dealers.<fmt>")
 @roles_required(*REPORT_ROLES)
-def overview():
-    return render_template("reports/overview.html", dealers=dealer_staff_counts())
+def overview(fmt: str | None = None):
+    table = dealers_table(dealer_staff_counts())
+    if fmt:
+        return export([table], fmt, "dealers")
+    return render_template("reports/overview.html", table=table, scope=Scope())
+
+
+def dealer_coverage_table(scope, days: int) -> Table:
+    """Coverage of one dealer per certifying course (one query for columns, one for counts)."""
+    from flask import url_for
+
+    now = utcnow()
+    columns = coverage.columns("course")
+    summary = coverage.summary_by_column(scope, "course", now, days)
+    staff = coverage.staff_total(scope)
+    labels = state_labels()
+    rows, links = [], []
+    for key, title in columns:
+        counts = summary.get(key) or coverage.Counts(staff, 0, 0, 0)
+        rows.append([title, counts.staff, counts.valid, counts.expiring, counts.expired, counts.never,
+                     counts.valid_percent])
+        people = url_for("reports.coverage_people", by="course", key=key, days=days, **scope.params())
+        links.append([people, None, *[f"{people}&state={state}" for state in coverage.STATES], None])
+    return Table("coverage", _("Certification coverage by course"),
+                 [_("Course"), _("Staff"), labels["valid"], labels["expiring"], labels["expired"], labels["never"],
+                  _("Certified, %")], rows, links, numeric=(1, 2, 3, 4, 5, 6))
+
+
+def staff_table(dealer_id: int) -> Table:
+    from lms.auth.models import ROLE_LABELS
+
+    staff = dealer_staff(dealer_id)
+    return Table("staff", _("Staff"), [_("Name"), _("Email"), _("Role"), _("Last seen")],
+                 [[u.name, u.email, str(ROLE_LABELS.get(u.role, u.role)), u.last_seen_at] for u in staff])
 
 
 @bp.route("/dealers/<int:dealer_id>")
+@bp.route("/dealers/<int:dealer_id>.<fmt>")
 @roles_required(Role.DEALER_ADMIN, *REPORT_ROLES)
-def dealer(dealer_id: int):
-    if not can_view_dealer(current_user, dealer_id):
-        abort(404)  # another dealer's page does not exist for a dealer admin
+def dealer(dealer_id: int, fmt: str | None = None):
+    scope = dealer_scope(dealer_id)
     dealer = db.session.get(Dealer, dealer_id) or abort(404)
-    return render_template("reports/dealer.html", dealer=dealer, staff=dealer_staff(dealer_id))
+    days = int_arg("days", 30, 0, MAX_DAYS)
+    tables = [dealer_coverage_table(scope, days), staff_table(dealer_id)]
+    if fmt:
+        return export(tables, fmt, f"dealer-{dealer_id}")
+    weeks = activity.weekly(scope, utcnow(), 12)
+    return render_template("reports/dealer.html", dealer=dealer, days=days, coverage=tables[0], staff_table=tables[1],
+                           staff=dealer_staff(dealer_id), scope=scope,
+                           coverage_svg=coverage_chart(tables[0]), activity_svg=activity_chart(weeks))
+
+
+@bp.route("/dealers/<int:dealer_id>/summary.pdf")
+@roles_required(Role.DEALER_ADMIN, *REPORT_ROLES)
+def dealer_pdf(dealer_id: int):
+    """One or two printed pages: totals, the courses where staff hold certificates, activity by week."""
+    from lms.reports.pdf import render_pdf
+
+    scope = dealer_scope(dealer_id)
+    dealer = db.session.get(Dealer, dealer_id) or abort(404)
+    days = int_arg("days", 30, 0, MAX_DAYS)
+    table = dealer_coverage_table(scope, days)
+    # WeasyPrint lays out about a thousand table cells per second: print the courses that matter
+    # (someone certified, most urgent first) and sum up the rest, so the PDF stays under a second.
+    held = sorted((row for row in table.rows if row[2] + row[3] + row[4]),
+                  key=lambda row: (-row[3], -row[4], row[0]))
+    totals = [sum(row[i] for row in table.rows) for i in range(1, 6)]
+    summary = Table(table.key, table.title, table.headers, held[:PDF_MAX_ROWS], numeric=table.numeric)
+    chart = coverage_chart(Table("totals", _("All courses"), table.headers,
+                                 [[_("All courses"), *totals, None]], numeric=table.numeric))
+    weeks = activity.weekly(scope, utcnow(), 12)
+    html = render_template("reports/dealer_pdf.html", dealer=dealer, days=days, coverage=summary, totals=totals,
+                           courses=len(table.rows), hidden=len(table.rows) - len(summary.rows),
+                           coverage_svg=chart, activity_svg=activity_chart(weeks), generated_at=utcnow())
+    return Response(render_pdf(html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="dealer-{dealer_id}-summary.pdf"'})
+
+
+from lms.reports import views_reports  # noqa: E402,F401  (registers the report routes on bp)

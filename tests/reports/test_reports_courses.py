@@ -67,7 +67,8 @@ def test_dealer_page_exports(login_as, data):
 REPORT_URLS = ["/reports/", "/reports/coverage", "/reports/coverage?by=product_line", "/reports/coverage.csv",
                "/reports/coverage.xlsx", "/reports/coverage/people?key={c1}", "/reports/courses",
                "/reports/courses.xlsx", "/reports/courses/{c1}", "/reports/activity", "/reports/activity.xlsx",
-               "/reports/dealers/{A}", "/reports/dealers/{A}.xlsx"]
+               "/reports/courses/{c1}.xlsx", "/reports/coverage/people.xlsx?key={c1}", "/reports/dealers/{A}",
+               "/reports/dealers/{A}.xlsx", "/reports/dealers/{A}/summary.pdf"]
 
 
 def grow(app, n):

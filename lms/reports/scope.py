@@ -1,0 +1,85 @@
+"""Who sees which dealers in the reports: managers filter freely, a dealer admin is pinned to their dealer."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask_login import current_user
+
+from lms.auth.models import Dealer, Role, User
+from lms.auth.permissions import REPORT_ROLES
+from lms.extensions import db
+
+STAFF_ROLES = (Role.LEARNER, Role.DEALER_ADMIN)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The dealers a report covers: one dealer, or active dealers of a region and/or tier (None: any)."""
+
+    dealer_id: int | None = None
+    region: str | None = None
+    tier: str | None = None
+    pinned: bool = False  # a dealer admin's scope: filters and dealer parameters are ignored
+
+    def dealer_ids(self) -> sa.Select:
+        """``SELECT dealer.id`` of the dealers in scope (use it as a subquery)."""
+        query = sa.select(Dealer.id).where(Dealer.active.is_(True))
+        if self.dealer_id is not None:
+            query = query.where(Dealer.id == self.dealer_id)
+        if self.region:
+            query = query.where(Dealer.region == self.region)
+        if self.tier:
+            query = query.where(Dealer.tier == self.tier)
+        return query
+
+    def staff_condition(self, dealer_ids=None):
+        """SQL condition: ``User`` is active dealer staff of a dealer in scope (or in ``dealer_ids``)."""
+        condition = sa.and_(User.active.is_(True), User.role.in_(STAFF_ROLES),
+                            User.dealer_id.in_(dealer_ids if dealer_ids is not None else self.dealer_ids()))
+        if self.dealer_id is not None:
+            # Redundant with the subquery, but it lets the planner see that a few users are meant
+            # and use the user_id indexes instead of scanning whole tables.
+            condition = sa.and_(condition, User.dealer_id == self.dealer_id)
+        return condition
+
+    def params(self) -> dict:
+        """Query-string parameters that reproduce this scope (empty for a pinned one)."""
+        if self.pinned:
+            return {}
+        values = {"dealer_id": self.dealer_id, "region": self.region, "tier": self.tier}
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def request_scope() -> Scope:
+    """The scope of the current request: a dealer admin always gets their own dealer, whatever the URL says."""
+    if current_user.role == Role.DEALER_ADMIN:
+        if current_user.dealer_id is None:
+            abort(404)
+        return Scope(dealer_id=current_user.dealer_id, pinned=True)
+    if current_user.role not in REPORT_ROLES:
+        abort(403)
+    dealer_id = request.args.get("dealer_id", type=int)
+    return Scope(dealer_id=dealer_id, region=(request.args.get("region") or "").strip() or None,
+                 tier=(request.args.get("tier") or "").strip() or None)
+
+
+def dealer_scope(dealer_id: int) -> Scope:
+    """The scope of one dealer's page: 404 unless the signed-in user may see that dealer."""
+    from lms.auth.permissions import can_view_dealer
+
+    if not can_view_dealer(current_user, dealer_id):
+        abort(404)  # another dealer's data does not exist for a dealer admin
+    return Scope(dealer_id=dealer_id, pinned=current_user.role == Role.DEALER_ADMIN)
+
+
+def filter_options() -> dict:
+    """Regions and tiers of active dealers, for the filter form (one query)."""
+    rows = db.session.execute(
+        sa.select(Dealer.region, Dealer.tier).where(Dealer.active.is_(True)).distinct()).all()
+    return {"regions": sorted({row.region for row in rows}), "tiers": sorted({row.tier for row in rows})}
+
+
+def without_filters(scope: Scope) -> Scope:
+    return replace(scope, region=None, tier=None)
