@@ -189,16 +189,9 @@ def plugins_command():
 
 @translations_group.command("update")
 def translations_update():
-    """Extract every marked text and merge it into lms/translations/*/messages.po."""
-    from pathlib import Path
+    """Extract marked texts into each domain's and plugin's own catalogue (ru and en)."""
+    from lms.i18n_catalogues import ROOT, update_catalogues
 
-    from babel.messages.frontend import CommandLineInterface
-
-    root = Path(__file__).resolve().parent.parent
-    pot = root / "lms" / "translations" / "messages.pot"
-    run = CommandLineInterface().run
-    run(["pybabel", "-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "-k", "N_",
-         "--no-location", "--sort-output", "-o", str(pot), str(root)])
-    run(["pybabel", "-q", "update", "-i", str(pot), "-d", str(root / "lms" / "translations"),
-         "--no-fuzzy-matching", "--ignore-obsolete"])
-    click.echo("Catalogues updated; translate the empty msgstr entries in the ru catalogue.")
+    for folder, missing in update_catalogues().items():
+        note = f"{missing} to translate" if missing else "complete"
+        click.echo(f"{folder.relative_to(ROOT)}: {note}")
