@@ -119,4 +119,7 @@ def init_extensions(app: Flask) -> None:
             configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    from lms.web import mark_cookies_secure
+
+    app.after_request(mark_cookies_secure)  # before Flask-Login's, so it runs after it
     login_manager.init_app(app)

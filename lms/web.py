@@ -1,7 +1,8 @@
 """Request-wide behaviour: error pages, security headers, template globals, the current user."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, has_request_context, jsonify, render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,11 +23,19 @@ ERROR_MESSAGES = {
 CSRF_MESSAGE = _l("Your session has expired or the form is outdated. Reload the page and try again.")
 
 
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, ``Secure`` whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
+
+
 def init_app(app: Flask) -> None:
-    """Install error handlers, security headers and template globals."""
+    """Install error handlers, security headers, the session cookie policy and template globals."""
     from lms.auth import session_user
 
     session_user.init_app(app)
+    app.session_interface = PortalSessionInterface()
     app.jinja_env.globals["call_slot"] = call_slot
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.register_error_handler(CSRFError, handle_csrf_error)
@@ -76,4 +85,19 @@ def set_security_headers(response):
     )
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def mark_cookies_secure(response):
+    """Over HTTPS every cookie set in after-request functions (Flask-Login's remember-me) is ``Secure``.
+
+    Registered before the extensions' own after-request functions, so it runs after them (Flask
+    runs them in reverse order). The session cookie is saved later still, by PortalSessionInterface.
+    """
+    cookies = response.headers.getlist("Set-Cookie")
+    if not request.is_secure or not cookies or all("; secure" in cookie.lower() for cookie in cookies):
+        return response
+    response.headers.remove("Set-Cookie")
+    for cookie in cookies:
+        response.headers.add("Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure")
     return response

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask.sessions import SecureCookieSessionInterface
+from lms.web import PortalSessionInterface
 
 from lms.sso.issuers import Issuer
 
@@ -72,7 +72,7 @@ def set_embed_headers(response):
     return response
 
 
-class EmbedSessionInterface(SecureCookieSessionInterface):
+class EmbedSessionInterface(PortalSessionInterface):
     """The signed-cookie session, sent ``Secure; SameSite=None; Partitioned`` (CHIPS) when embedded over HTTPS.
 
     A cross-site iframe only gets its cookie back with SameSite=None, and browsers that block

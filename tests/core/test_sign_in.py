@@ -192,3 +192,20 @@ def test_a_write_request_after_a_long_idle_does_not_wait_for_itself(app, login_a
     with app.app_context():
         seen = db.session.scalar(sa.select(User.last_seen_at).where(User.email == DEMO_EMAILS["learner"]))
     assert utcnow() - seen < timedelta(minutes=1)
+
+
+def test_cookies_are_secure_and_httponly_behind_https(app, demo):
+    client = app.test_client()
+    token = csrf_token(client)
+    response = client.post("/login", base_url="https://lms.test", headers={"Referer": "https://lms.test/login"}, data={
+        "email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD, "remember": "y", "csrf_token": token})
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} >= {"session", "remember_token"}
+    for cookie in cookies:
+        assert "; Secure" in cookie and "HttpOnly" in cookie
+    plain = app.test_client()
+    plain_token = csrf_token(plain)
+    over_http = plain.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+                                           "csrf_token": plain_token})
+    assert all("Secure" not in c for c in over_http.headers.getlist("Set-Cookie"))
