@@ -116,3 +116,11 @@ def quiz_summary(course_id: int, user_id: int) -> dict | None:
         return None
     summary = getattr(optional_module("lms.quizzes.services"), "course_quiz_summary", None)
     return summary(course_id, user_id) if summary else None
+
+
+def feedback_survey_id(course_id: int) -> int | None:
+    """The course's published feedback survey, offered once the course is completed."""
+    if plugin_manager().get_plugin("lms.surveys.hooks") is None:
+        return None
+    lookup = getattr(optional_module("lms.surveys.api"), "feedback_survey_for_course", None)
+    return lookup(course_id) if lookup else None
