@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -50,5 +50,19 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        writing = has_request_context() and request.method not in READ_ONLY_METHODS
+        writing = has_request_context() and (request.method not in READ_ONLY_METHODS or g.get("lms_write"))
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def begin_write() -> None:
+    """A page view (GET) that must write: end its read transaction, and take the next one for writing.
+
+    SQLite cannot turn a read transaction into a write one once another writer committed
+    ("database is locked", whatever the busy timeout); a transaction begun for writing queues
+    for the lock instead. Anything already loaded is expired and reloads in the new transaction.
+    On PostgreSQL this only commits the (read-only) transaction.
+    """
+    from lms.extensions import db
+
+    db.session.commit()
+    g.lms_write = True

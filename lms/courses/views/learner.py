@@ -13,6 +13,7 @@ from lms.courses.progress import complete_lesson, start_lesson
 from lms.courses.services import embed_hosts, embeddable_url, uploads_dir
 from lms.courses.uploads import IMAGE_KINDS, VIDEO_KINDS
 from lms.courses.views import bp
+from lms.database import begin_write
 from lms.events import commit
 from lms.extensions import db
 
@@ -70,6 +71,7 @@ def lesson_page(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     sections, progress = queries.lesson_outline(course.id, current_user.id)
     if course.published and lesson.id not in progress:
+        begin_write()
         start_lesson(current_user.id, lesson.id)
         commit()
     ordered = [l for section in sections for l in section.lessons]

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from lms.database import begin_write
 from lms.events import commit
 from lms.extensions import db
 from lms.quizzes import attempts as svc
@@ -71,6 +72,7 @@ def quiz_page(quiz_id: int):
     now = utcnow()
     current = svc.open_attempt(quiz.id, current_user.id)
     if current is not None and svc.is_expired(current, now):
+        begin_write()
         svc.finish_attempt(current.id, now=now)
         commit()
         current = None
@@ -131,6 +133,7 @@ def _slot_views(attempt: Attempt, *, with_review: bool = False) -> list[dict]:
 def attempt_page(attempt_id: int):
     attempt = own_attempt(attempt_id)
     if attempt.state == "open" and svc.is_expired(attempt, utcnow()):
+        begin_write()
         svc.finish_attempt(attempt.id)
         commit()
         flash(_("Time is up. Your attempt was submitted with the answers saved in time."), "info")
@@ -234,6 +237,7 @@ def answers_visible(quiz: Quiz, attempt: Attempt) -> bool:
 def result(attempt_id: int):
     attempt = own_attempt(attempt_id, staff_may_see=True)
     if attempt.state == "open" and svc.is_expired(attempt, utcnow()):
+        begin_write()
         svc.finish_attempt(attempt.id)
         commit()
     if attempt.state == "open":
