@@ -8,6 +8,7 @@ suite uses a SQLite file in a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -258,6 +259,7 @@ def page(chromium, request):
     yield page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
-        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)  # parametrized ids hold "/" and "["
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     finally:
         context.close()
