@@ -204,7 +204,7 @@ def openapi_document() -> dict:
                     "Create or update a user by your external id", "write:users",
                     {"200": {"description": "Updated.", "content": _json(_ref("User"))},
                      "201": {"description": "Created (and linked to the external id).", "content": _json(_ref("User"))}},
-                    parameters=[EXTERNAL_ID], body=user_body,
+                    parameters=[EXTERNAL_ID], body=user_body, not_found=True,
                     extra={"409": _error_response("The email belongs to another user or to a staff account."),
                            "422": _error_response("Invalid fields (see error.fields).")}),
             },

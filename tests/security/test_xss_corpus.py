@@ -62,8 +62,11 @@ def test_every_page_showing_typed_text_is_inert(corpus_app):
     assert checked >= 40
     everything = "\n".join(text)
     # The payloads really reached the pages (escaped), in every place.
-    for place in ("course", "desc", "lesson", "ltitle", "qtext", "right", "fb", "general", "squestion",
-                  "ssoname", "ssodealer", "dealer", "username", "item"):
+    places = ["course", "desc", "lesson", "ltitle", "qtext", "right", "fb", "general", "squestion",
+              "ssoname", "ssodealer", "dealer", "username"]
+    if "lms_marketing" in app.blueprints:  # CI also runs without the partner plugins
+        places.append("item")
+    for place in places:
         assert re.search(rf"xss-{place}-\d", everything), place
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in everything
     assert "&lt;/textarea&gt;&lt;script&gt;" in everything
