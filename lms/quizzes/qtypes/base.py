@@ -149,6 +149,18 @@ def _unwrap(raw, key):
     return raw.get(key) if isinstance(raw, dict) else raw
 
 
+def _text_response(raw, max_length: int) -> str:
+    """The typed text of a response (empty when blank); refuses non-text and over-long answers."""
+    text = _unwrap(raw, "text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise ResponseError("The answer must be text.")
+    if len(text) > max_length:
+        raise ResponseError("The answer is too long (at most %(max)d characters).", max=max_length)
+    return text
+
+
 def _view_items(items, text_key, seed, salt, shuffle):
     view = [{"id": i["id"], "text": i[text_key], **({"text_format": i[f"{text_key}_format"]}
             if i.get(f"{text_key}_format") else {})} for i in items]

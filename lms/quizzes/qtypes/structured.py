@@ -5,7 +5,7 @@ import hashlib
 from decimal import Decimal
 
 from ..grading import clamp_fraction, seeded_shuffle
-from .base import MAX_ESSAY_RESPONSE, ResponseError, _blank, _check, _unwrap, _view_items
+from .base import MAX_ESSAY_RESPONSE, ResponseError, _blank, _check, _text_response, _unwrap, _view_items
 
 
 def matching_choice_id(answer_text: str) -> str:
@@ -129,14 +129,7 @@ class EssayType:
         return _check(definition, spec, "", {}, 0)[0]
 
     def normalize_response(self, definition, raw):
-        text = _unwrap(raw, "text")
-        if text is None:
-            text = ""
-        if not isinstance(text, str):
-            raise ResponseError("The answer must be text.")
-        if len(text) > MAX_ESSAY_RESPONSE:
-            raise ResponseError("The answer is too long (at most %(max)d characters).", max=MAX_ESSAY_RESPONSE)
-        return {"text": text.strip()}
+        return {"text": _text_response(raw, MAX_ESSAY_RESPONSE).strip()}
 
     def grade(self, definition, response):
         return None if response and (response.get("text") or "").strip() else clamp_fraction(0)

@@ -5,7 +5,7 @@ import re
 from decimal import Decimal
 
 from ..grading import as_decimal, clamp_fraction
-from .base import MAX_SHORT_RESPONSE, ResponseError, _blank, _check, _need_full_credit, _unwrap
+from .base import MAX_SHORT_RESPONSE, ResponseError, _blank, _check, _need_full_credit, _text_response, _unwrap
 
 
 class _TypedAnswerType:
@@ -59,14 +59,7 @@ class ShortAnswerType(_TypedAnswerType):
         return problems
 
     def normalize_response(self, definition, raw):
-        text = _unwrap(raw, "text")
-        if text is None:
-            text = ""
-        if not isinstance(text, str):
-            raise ResponseError("The answer must be text.")
-        if len(text) > MAX_SHORT_RESPONSE:
-            raise ResponseError("The answer is too long (at most %(max)d characters).", max=MAX_SHORT_RESPONSE)
-        return {"text": _squash(text)}
+        return {"text": _squash(_text_response(raw, MAX_SHORT_RESPONSE))}
 
     def _matches(self, definition, answer, text):
         fold = (lambda s: s) if definition.get("case_sensitive") else str.casefold
