@@ -170,9 +170,15 @@ def login_as(client, demo):
 
 
 @pytest.fixture
-def query_counter(app):
-    """Count SQL statements run inside a ``with query_counter() as counted:`` block."""
+def query_counter():
+    """Count SQL statements run inside a ``with query_counter() as counted:`` block.
+
+    It listens on every engine, not just the ``app`` fixture's: tests that build their own app
+    (``app_factory``) have their own engine, and a listener on the wrong one counts nothing.
+    """
     from contextlib import contextmanager
+
+    from sqlalchemy.engine import Engine
 
     @contextmanager
     def counting():
@@ -181,13 +187,11 @@ def query_counter(app):
         def before_execute(conn, cursor, statement, parameters, context, executemany):
             statements.append(statement)
 
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", before_execute)
+        sa.event.listen(Engine, "before_cursor_execute", before_execute)
         try:
             yield statements
         finally:
-            sa.event.remove(engine, "before_cursor_execute", before_execute)
+            sa.event.remove(Engine, "before_cursor_execute", before_execute)
 
     return counting
 
