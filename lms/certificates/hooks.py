@@ -84,18 +84,17 @@ def lms_tpl_dashboard(user):
 
 @hookimpl
 def lms_course_completed(completion):
-    """Issue the certificate in a transaction of its own (the completion is already committed)."""
+    """Issue the certificate in transactions of its own (the completion is already committed)."""
     from lms.certificates.runtime import public_base_url
-    from lms.certificates.services import issue_certificate
-    from lms.events import commit
+    from lms.certificates.services import issue_and_attach
     from lms.extensions import db
 
     try:
-        issue_certificate(completion.user_id, completion.course_id, course_version=completion.course_version,
-                          score_percent=completion.score_percent, base_url=public_base_url())
-        commit()
+        issue_and_attach(completion.user_id, completion.course_id, course_version=completion.course_version,
+                         score_percent=completion.score_percent, base_url=public_base_url())
     except Exception:
-        # The completion stands; a manager can re-issue. Never let a PDF problem break the caller.
+        # The completion stands; a certificate recorded without its PDF gets it on first download,
+        # and a manager can re-issue. Never let a PDF problem break the caller.
         db.session.rollback()
         log.exception("Issuing the certificate for user %s, course %s failed",
                       completion.user_id, completion.course_id)

@@ -47,8 +47,9 @@ class Certificate(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column()
     revoke_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
-    pdf_size: Mapped[int] = mapped_column()
+    # NULL until attach_pdf renders the PDF, outside the issuing transaction (see services).
+    pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_size: Mapped[int | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def status_at(self, now: datetime) -> str:

@@ -122,9 +122,9 @@ def _existing(user_id: int, course_id: int, version: int) -> Certificate | None:
     )
 
 
-def render_signed_pdf(*, course, values: dict) -> bytes:
+def render_signed_pdf(*, course: dict, values: dict) -> bytes:
     """Render the course's template (a plugin's or the default) with plain values and sign it."""
-    template = plugin_manager().hook.lms_certificate_template(course=course_dict(course)) or default_template_source()
+    template = plugin_manager().hook.lms_certificate_template(course=course) or default_template_source()
     context = certificate_context(labels=default_labels(values["locale"]), **values)
     return sign_pdf(render_certificate(template, context), runtime().pdf_signer)
 
@@ -139,7 +139,12 @@ def issue_certificate(
     base_url: str | None = None,
     reissue: bool = False,
 ) -> IssueOutcome:
-    """Issue the certificate for a completion, or return the one that exists (idempotent).
+    """Record the certificate for a completion, or return the one that exists (idempotent).
+
+    The row gets its serial and code but no PDF yet: rendering and signing take 50–500 ms, and
+    they must not run while this transaction holds the serial counter (the SQLite write lock, or
+    PostgreSQL's row lock), or every other write of the portal waits behind them. The caller
+    commits, then calls ``attach_pdf`` outside any transaction; ``issue_and_attach`` does both.
 
     The serial counter bump is deliberately the first statement: it takes the write lock before
     anything is read, so concurrent issues queue (SQLite) or wait for the row (PostgreSQL) and
@@ -175,27 +180,12 @@ def issue_certificate(
         serial = format_serial(now.year, number)
         months = course.certificate_validity_months
         expires_at = add_months(now, months) if months else None
-        values = dict(
-            learner_name=user.name,
-            dealer_name=user.dealer.name if user.dealer else "",
-            course_title=course.title,
-            course_version=str(version),
-            issued_at=now.date(),
-            expires_at=expires_at.date() if expires_at else None,
-            score=round(score_percent, 1) if score_percent is not None else None,
-            serial=serial,
-            verify_url=verify_url(code, base_url),
-            issuer_name=current_app.config.get("PORTAL_NAME") or "",
-            locale=locale,
-        )
-        pdf = render_signed_pdf(course=course, values=values)
-        digest = storage.store_pdf(current_app.instance_path, pdf)
         certificate = Certificate(
             serial=serial, code=code, user_id=user.id, course_id=course.id, course_version=version,
             edition=(existing.edition + 1) if existing is not None else 0,
             learner_name=user.name, dealer_id=user.dealer_id, dealer_name=user.dealer.name if user.dealer else None,
             course_title=course.title, score_percent=score_percent, locale=locale,
-            issued_at=now, expires_at=expires_at, pdf_sha256=digest, pdf_size=len(pdf),
+            issued_at=now, expires_at=expires_at,
         )
         db.session.add(certificate)
         db.session.flush()
@@ -214,8 +204,75 @@ def issue_certificate(
     db.session.execute(sa.delete(CertificatePending).where(
         CertificatePending.user_id == user_id, CertificatePending.course_id == course_id,
         CertificatePending.course_version == version))
-    emit("lms_certificate_issued", certificate=info(certificate, base_url))
     return IssueOutcome(certificate.id, True)
+
+
+def attach_pdf(certificate_id: int, base_url: str | None = None) -> bool:
+    """Render, sign and store the PDF of a certificate recorded without one; False if it has one.
+
+    Call it with no changes pending: it reads what it needs and ends that read transaction, so no
+    lock is held while the PDF renders, then writes the digest in a new transaction for the caller
+    to commit. ``lms_certificate_issued`` is emitted here, once the PDF exists. Of two concurrent
+    calls for one certificate (the issuing request and a download), the first writer wins and the
+    other's file is removed.
+    """
+    from lms.courses.models import Course
+    from lms.database import begin_write
+
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("attach_pdf needs a session with nothing pending: commit first")
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.pdf_sha256 is not None:
+        db.session.rollback()
+        return False
+    course = course_dict(db.session.get(Course, certificate.course_id))
+    values = dict(
+        learner_name=certificate.learner_name,
+        dealer_name=certificate.dealer_name or "",
+        course_title=certificate.course_title,
+        course_version=str(certificate.course_version),
+        issued_at=certificate.issued_at.date(),
+        expires_at=certificate.expires_at.date() if certificate.expires_at else None,
+        score=round(certificate.score_percent, 1) if certificate.score_percent is not None else None,
+        serial=certificate.serial,
+        verify_url=verify_url(certificate.code, base_url),
+        issuer_name=current_app.config.get("PORTAL_NAME") or "",
+        locale=certificate.locale,
+    )
+    db.session.rollback()  # end the read: nothing is locked while the PDF renders
+    pdf = render_signed_pdf(course=course, values=values)
+    digest = storage.store_pdf(current_app.instance_path, pdf)
+    begin_write()  # a page view (a download) writes too: take the next transaction for writing
+    won = db.session.execute(
+        sa.update(Certificate)
+        .where(Certificate.id == certificate_id, Certificate.pdf_sha256.is_(None))
+        .values(pdf_sha256=digest, pdf_size=len(pdf), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not won:
+        winner = db.session.scalar(sa.select(Certificate.pdf_sha256).where(Certificate.id == certificate_id))
+        if winner != digest:
+            storage.remove_pdf(current_app.instance_path, digest)
+        return False
+    certificate = db.session.get(Certificate, certificate_id, populate_existing=True)
+    emit("lms_certificate_issued", certificate=info(certificate, base_url))
+    return True
+
+
+def issue_and_attach(user_id: int, course_id: int, **options) -> IssueOutcome:
+    """Issue (``issue_certificate``), commit, then attach the PDF and commit again.
+
+    For callers that own no transaction of their own: the completion hook, the retry and
+    re-issue views. Commits through ``lms.events.commit`` so the hooks run after each commit.
+    """
+    from lms.events import commit
+
+    outcome = issue_certificate(user_id, course_id, **options)
+    commit()
+    if outcome.created:
+        attach_pdf(outcome.certificate_id, options.get("base_url"))
+        commit()
+    return outcome
 
 
 def _record_pending(user_id, course_id, version, score_percent, reasons) -> None:

@@ -39,5 +39,10 @@ def store_pdf(instance_path: str, data: bytes) -> str:
     return digest
 
 
+def remove_pdf(instance_path: str, sha256: str) -> None:
+    """Drop a stored PDF no certificate points to (the loser of two concurrent renders)."""
+    pdf_path(instance_path, sha256).unlink(missing_ok=True)
+
+
 def read_pdf(instance_path: str, sha256: str) -> bytes:
     return pdf_path(instance_path, sha256).read_bytes()

@@ -15,7 +15,7 @@ from lms.auth.permissions import roles_required
 from lms.certificates import storage
 from lms.certificates.models import STATUSES, Certificate
 from lms.certificates.runtime import public_base_url, runtime
-from lms.certificates.services import CertificateError, reissue_certificate, revoke_certificate
+from lms.certificates.services import CertificateError, attach_pdf, reissue_certificate, revoke_certificate
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
@@ -116,7 +116,11 @@ def reissue(certificate_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return _back()
+    new_id = new.id
     commit()
+    attach_pdf(new_id, public_base_url())
+    commit()
+    new = db.session.get(Certificate, new_id)
     flash(_("Certificate re-issued as %(serial)s.", serial=new.serial), "success")
     return _back()
 
@@ -137,6 +141,8 @@ def dealer_zip(dealer_id: int):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for certificate in db.session.scalars(query.order_by(Certificate.serial)):
+            if certificate.pdf_sha256 is None:
+                continue  # its PDF is still being rendered; the learner's download renders it if it never was
             path = storage.pdf_path(current_app.instance_path, certificate.pdf_sha256)
             if path.is_file():
                 archive.write(path, f"{certificate.serial} {_safe_name(certificate.learner_name)}.pdf")

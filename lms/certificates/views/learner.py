@@ -13,7 +13,7 @@ from lms.auth.permissions import REPORT_ROLES
 from lms.certificates import badges, storage
 from lms.certificates.models import Certificate, CertificatePending
 from lms.certificates.runtime import public_base_url
-from lms.certificates.services import CertificateError, retry_pending
+from lms.certificates.services import CertificateError, attach_pdf, retry_pending
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
@@ -56,6 +56,11 @@ def mine():
 @login_required
 def download(certificate_id: int):
     certificate = visible_certificate(certificate_id)
+    if certificate.pdf_sha256 is None:
+        # Recorded, but its PDF was never attached (the issuing process died in between): render it now.
+        attach_pdf(certificate.id, public_base_url())
+        commit()
+        certificate = visible_certificate(certificate_id)
     try:
         data = storage.read_pdf(current_app.instance_path, certificate.pdf_sha256)
     except FileNotFoundError:
@@ -89,6 +94,8 @@ def retry(pending_id: int):
         abort(404)
     commit()
     if outcome.created:
+        attach_pdf(outcome.certificate_id, public_base_url())
+        commit()
         flash(_("Your certificate has been issued."), "success")
     else:
         flash(_("The certificate cannot be issued yet."), "error")

@@ -1,0 +1,119 @@
+"""The PDF is rendered after the certificate is recorded, with no lock held, and a lost render is redone.
+
+Rendering and signing take 50–500 ms. When they ran inside the issuing transaction, every other
+write of the portal waited for them (SQLite's write lock) or every other certificate did
+(PostgreSQL's serial-counter row lock): the exam-campaign benchmark's answer-save p95.
+"""
+import threading
+
+import sqlalchemy as sa
+from cert_support import certificates, complete, make_course, pdfsig, user_id
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+
+from lms import hookimpl
+from lms.certificates import storage
+from lms.certificates.services import attach_pdf, issue_certificate
+from lms.events import commit
+from lms.extensions import db
+
+
+class LockProbe:
+    """While the PDF renders (the template hook runs then), tries to take the locks issuing holds."""
+
+    def __init__(self, database_url: str):
+        self.database_url, self.outcomes, self.issued = database_url, [], []
+
+    @hookimpl
+    def lms_certificate_template(self, course):
+        self.outcomes.append(self._try_the_locks())
+        return None  # the default template
+
+    @hookimpl
+    def lms_certificate_issued(self, certificate):
+        self.issued.append(certificate.serial)
+
+    def _try_the_locks(self) -> str:
+        if self.database_url.startswith("sqlite"):
+            engine = sa.create_engine(self.database_url, connect_args={"timeout": 0}, isolation_level=None)
+            statements = ["BEGIN IMMEDIATE", "ROLLBACK"]  # fails at once if anyone holds the write lock
+        else:
+            engine = sa.create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+            statements = ["SELECT last_number FROM certificate_serial_counter FOR UPDATE NOWAIT"]
+        try:
+            with engine.connect() as connection:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+                connection.rollback()
+            return "free"
+        except sa.exc.OperationalError as error:
+            return f"locked: {error.orig}"
+        finally:
+            engine.dispose()
+
+
+def test_nothing_is_locked_while_the_pdf_renders(app_factory, demo, database_url, tmp_path):
+    probe = LockProbe(database_url)
+    app = app_factory(plugins=[probe])
+    uid = user_id(app, DEMO_EMAILS["learner"])
+
+    complete(app, uid, make_course(app), score_percent=90.0)
+
+    assert probe.outcomes == ["free"]
+    (certificate,) = certificates(app, user_id=uid)
+    assert certificate.pdf_size > 0 and probe.issued == [certificate.serial]
+    assert "Signature is Valid." in pdfsig(storage.read_pdf(app.instance_path, certificate.pdf_sha256), tmp_path)
+
+
+def test_a_certificate_recorded_without_its_pdf_gets_it_on_download(app_factory, demo, tmp_path):
+    probe = LockProbe("sqlite://")  # only counts the renders and the issued events here
+    app = app_factory(plugins=[probe])
+    uid, course_id = user_id(app, DEMO_EMAILS["learner"]), make_course(app)
+    with app.app_context():  # the issuing process died after recording, before attaching the PDF
+        outcome = issue_certificate(uid, course_id, score_percent=80.0)
+        commit()
+    (certificate,) = certificates(app)
+    assert outcome.created and certificate.pdf_sha256 is None and probe.issued == []
+
+    client = app.test_client()
+    client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    assert certificate.serial in client.get("/certificates/").get_data(as_text=True)
+    first = client.get(f"/certificates/{certificate.id}/download")
+    again = client.get(f"/certificates/{certificate.id}/download")
+
+    assert first.status_code == 200 and first.mimetype == "application/pdf"
+    assert again.get_data() == first.get_data()  # rendered once, then served from storage
+    assert "Signature is Valid." in pdfsig(first.get_data(), tmp_path)
+    (certificate,) = certificates(app)
+    assert certificate.pdf_size == len(first.get_data()) and probe.issued == [certificate.serial]
+    assert len(probe.outcomes) == 1
+
+
+def test_concurrent_attaches_keep_one_pdf(app, demo):
+    uid, course_id = user_id(app, DEMO_EMAILS["learner"]), make_course(app)
+    with app.app_context():
+        certificate_id = issue_certificate(uid, course_id).certificate_id
+        commit()
+    root = storage.storage_root(app.instance_path)
+    before = set(root.rglob("*.pdf"))  # the instance folder is shared with earlier tests
+    barrier, results, errors = threading.Barrier(3), [], []
+
+    def attach():
+        try:
+            with app.app_context():
+                barrier.wait()
+                results.append(attach_pdf(certificate_id))
+                commit()
+                db.session.remove()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=attach) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert errors == [] and sorted(results) == [False, False, True]
+    (certificate,) = certificates(app)
+    assert [path.stem for path in set(root.rglob("*.pdf")) - before] == [certificate.pdf_sha256]
