@@ -4,6 +4,7 @@ Services never commit; views and the CLI do. Every decision about time is made h
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from lms.auth.models import Dealer, User
 from lms.events import emit
 from lms.extensions import db
 from lms.quizzes import grading
@@ -158,24 +160,45 @@ def load_slots(attempt_id: int) -> list[tuple[AttemptSlot, QuestionVersion, Answ
     return [tuple(row) for row in rows]
 
 
+# The autosave is the hottest write of an exam campaign. Its statements are built once, on the
+# tables rather than the mapped classes, so each save binds parameters to an already compiled
+# Core statement and skips the ORM's per-statement work (see bench/exam_campaign.py).
+# The attempt's statement also checks that the account and its dealer are active, so the
+# autosave view need not load the account (lms.auth.session_user.session_login_required).
+_attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
+_users, _dealers = User.__table__, Dealer.__table__
+_ATTEMPT_FOR_SAVE = (
+    sa.select(_attempts.c.state, _attempts.c.deadline_at)
+    .select_from(_attempts.join(_users, _users.c.id == _attempts.c.user_id)
+                 .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id))
+    .where(_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
+           _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+    .with_for_update(of=_attempts)
+)
+_SLOTS_FOR_SAVE = (
+    sa.select(_slots.c.id, _slots.c.position, _versions.c.qtype, _versions.c.definition)
+    .join(_versions, _versions.c.id == _slots.c.question_version_id)
+    .where(_slots.c.attempt_id == sa.bindparam("attempt_id"),
+           _slots.c.position.in_(sa.bindparam("positions", expanding=True)))
+)
+
+
 def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: datetime | None = None,
                  parse=None) -> list[int]:
     """Upsert the responses of some slots; returns the saved positions. Saving the same value twice
-    changes nothing. Raises LookupError (not the learner's), AttemptError/TimeUp, or ResponseError."""
+    changes nothing. Raises LookupError (not the learner's, or an inactive account),
+    AttemptError/TimeUp, or ResponseError."""
     now = now or utcnow()
     # FOR UPDATE serialises a save with a concurrent finish on PostgreSQL (SQLite serialises writers anyway).
-    attempt = db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id).with_for_update())
-    if attempt is None or attempt.user_id != user_id:
+    attempt = db.session.execute(_ATTEMPT_FOR_SAVE, {"attempt_id": attempt_id, "user_id": user_id}).first()
+    if attempt is None:  # not this learner's, or the account or its dealer was deactivated
         raise LookupError(attempt_id)
     if attempt.state != "open":
         raise AttemptError(_l("This attempt is already submitted; the answer was not saved."), 409, "finished")
     if is_expired(attempt, now):
         raise TimeUp()
     positions = [int(p) for p in raw_by_position]
-    rows = db.session.execute(
-        sa.select(AttemptSlot.id, AttemptSlot.position, QuestionVersion.qtype, QuestionVersion.definition)
-        .join(QuestionVersion, QuestionVersion.id == AttemptSlot.question_version_id)
-        .where(AttemptSlot.attempt_id == attempt_id, AttemptSlot.position.in_(positions))).all()
+    rows = db.session.execute(_SLOTS_FOR_SAVE, {"attempt_id": attempt_id, "positions": positions}).all()
     if len(rows) != len(set(positions)):
         raise LookupError(attempt_id)
     registry = question_types()
@@ -192,21 +215,21 @@ def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: d
             raise
         values.append({"slot_id": slot_id, "response": response, "saved_at": now})
     if values:
-        _upsert_answers(values)
+        db.session.execute(_answer_upsert(db.session.get_bind().dialect.name), values)
     return sorted(positions)
 
 
-def _upsert_answers(values: list[dict]) -> None:
-    dialect = db.session.get_bind().dialect.name
+@functools.cache
+def _answer_upsert(dialect: str):
+    """INSERT … ON CONFLICT (slot) DO UPDATE, built once per dialect and run with bound rows."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Answer).values(values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Answer.slot_id],
+    statement = insert(Answer.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=[Answer.__table__.c.slot_id],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
-    db.session.execute(statement)
 
 
 def finish_attempt(attempt_id: int, *, now: datetime | None = None) -> AttemptResult | None:

@@ -291,3 +291,49 @@ def test_hook_lms_attempt_finished(qapp, recorder):
     with qapp.app_context():
         slot = db.session.scalar(sa.select(AttemptSlot).where(AttemptSlot.attempt_id == attempt_id))
         assert slot.fraction == 1
+
+
+def test_autosave_refuses_a_deactivated_account_or_dealer_and_a_signed_out_client(qapp):
+    """The autosave reads the user id from the session and checks the account in its own SQL."""
+    from lms.auth.models import Dealer, User
+
+    quiz = build_quiz(qapp, types=["single_choice"])
+    client = login(qapp.test_client(), "learner")
+    attempt_id = start(client, quiz["quiz_id"])
+    token = page_token(client, attempt_id)
+    assert autosave(client, attempt_id, 1, {"s1": ["oa"]}, token).status_code == 200
+    uid = user_id(qapp, "learner")
+
+    def set_active(model, key, value):
+        with qapp.app_context():
+            db.session.execute(sa.update(model).where(key).values(active=value))
+            db.session.commit()
+
+    set_active(User, User.id == uid, False)
+    assert autosave(client, attempt_id, 1, {"s1": ["ob"]}, token).status_code == 404
+    set_active(User, User.id == uid, True)
+    with qapp.app_context():
+        dealer_id = db.session.scalar(sa.select(User.dealer_id).where(User.id == uid))
+    set_active(Dealer, Dealer.id == dealer_id, False)
+    assert autosave(client, attempt_id, 1, {"s1": ["oc"]}, token).status_code == 404
+    set_active(Dealer, Dealer.id == dealer_id, True)
+
+    client.post("/logout", data={"csrf_token": token})
+    signed_out = autosave(client, attempt_id, 1, {"s1": ["od"]}, token)
+    assert signed_out.status_code in (302, 400, 401)  # to the sign-in page, or refused for its stale token
+    with qapp.app_context():
+        (response,) = db.session.scalars(sa.select(Answer.response).join(AttemptSlot)
+                                         .where(AttemptSlot.attempt_id == attempt_id))
+    assert "oa" in str(response)  # only the answer saved while the account was active
+
+
+def test_an_autosave_runs_two_selects_and_one_upsert(qapp, query_counter):
+    """The exam campaign's hottest request: no account load, no per-slot queries."""
+    quiz = build_quiz(qapp, types=["single_choice"])
+    client = login(qapp.test_client(), "learner")
+    attempt_id = start(client, quiz["quiz_id"])
+    token = page_token(client, attempt_id)
+    with query_counter() as statements:
+        assert autosave(client, attempt_id, 1, {"s1": ["oa"]}, token).status_code == 200
+    kinds = [s.split()[0].upper() for s in statements if s.split()[0].upper() in ("SELECT", "INSERT", "UPDATE")]
+    assert kinds == ["SELECT", "SELECT", "INSERT"], statements

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload
 
+from lms.auth.session_user import session_login_required
 from lms.database import begin_write
 from lms.events import commit
 from lms.extensions import db
@@ -182,7 +183,7 @@ def _json_error(status: int, code: str, message, **extra):
 
 
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
-@login_required
+@session_login_required  # the hottest request of an exam: save_answers checks the account itself
 def autosave(attempt_id: int):
     """Save one slot (JSON ``{"position": n, "fields": {...}}``); saving the same answer again is harmless."""
     data = request.get_json(silent=True)
@@ -191,7 +192,7 @@ def autosave(attempt_id: int):
         return _json_error(400, "bad_request", _("The answer could not be read."))
     try:
         fields = fields_from_json(data)
-        svc.save_answers(attempt_id, current_user.id, {position: fields}, parse=_parse)
+        svc.save_answers(attempt_id, g.lms_user_id, {position: fields}, parse=_parse)
     except LookupError:
         db.session.rollback()
         return _json_error(404, "not_found", _("This page does not exist or was removed."))
