@@ -10,7 +10,9 @@ from lms import charts
 def coverage_chart(table) -> Markup:
     """Stacked bars per course: valid / expiring / expired / not certified (from a coverage table)."""
     labels = [row[0] for row in table.rows]
-    series = [(table.headers[i], [row[i] for row in table.rows]) for i in (2, 3, 4, 5)]
+    # A course not aimed at the dealer has "not assigned" for its gap: no bar segment.
+    series = [(table.headers[i], [row[i] if isinstance(row[i], int) else 0 for row in table.rows])
+              for i in (2, 3, 4, 5)]
     colours = [charts.COVERAGE_COLOURS[state] for state in ("valid", "expiring", "expired", "never")]
     return charts.stacked_bar_chart(labels, series, title=table.title, colours=colours,
                                            description=_("Staff by certificate state per course."),

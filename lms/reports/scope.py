@@ -34,6 +34,11 @@ class Scope:
             query = query.where(Dealer.tier == self.tier)
         return query
 
+    @property
+    def narrowed(self) -> bool:
+        """True when the scope is one dealer, region or tier rather than every active dealer."""
+        return self.dealer_id is not None or bool(self.region) or bool(self.tier)
+
     def staff_condition(self, dealer_ids=None):
         """SQL condition: ``User`` is active dealer staff of a dealer in scope (or in ``dealer_ids``)."""
         condition = sa.and_(User.active.is_(True), User.role.in_(STAFF_ROLES),

@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 
 from lms.auth.models import Dealer, Role, User
 from lms.certificates.models import Certificate
-from lms.courses.models import Course, CourseCompletionRecord, CourseSection, Lesson, LessonProgress
+from lms.courses.models import Course, CourseCompletionRecord, CourseSection, CourseTarget, Lesson, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import Attempt, Quiz
 from lms.timeutil import utcnow
@@ -35,6 +35,7 @@ LAST = ("Иванов", "Петров", "Сидоров", "Смирнов", "К�
         "Новиков", "Федоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семенов")
 SLUG_PREFIX = "seed-course-"
 BATCH = 10_000
+TARGETED_EVERY = 5  # every fifth course is aimed at a tier, a region and two dealers, not at everyone
 
 
 class Writer:
@@ -133,7 +134,21 @@ def seed(connection, *, dealers: int, users: int, courses: int, attempts: int, s
             lesson_id += 1
         quiz_rows.append({"id": quiz_base + i, "course_id": course_id, "title": f"Итоговый тест: {title}",
                           "published": True})
+    # Targeting takes nothing from ``rnd``, so the rest of the data is the same as without it.
+    # Learners' progress ignores it (as after a course is re-targeted): coverage then meets both
+    # gaps and certificates outside a course's audience.
+    target_rows = []
+    for i, row in enumerate(course_rows):
+        if i % TARGETED_EVERY == TARGETED_EVERY - 1:
+            row["targets_all"] = False
+            target_rows += [{"course_id": row["id"], "kind": kind, "value": value, "dealer_id": dealer_id}
+                            for kind, value, dealer_id in (
+                                ("tier", tier_names[i % len(tier_names)], None),
+                                ("region", REGIONS[i % len(REGIONS)], None),
+                                ("dealer", None, dealer_base + (i * 7) % dealers),
+                                ("dealer", None, dealer_base + (i * 13 + 1) % dealers))]
     _insert(connection, Course, course_rows)
+    _insert(connection, CourseTarget, target_rows)
     _insert(connection, CourseSection, section_rows)
     _insert(connection, Lesson, lesson_rows)
     _insert(connection, Quiz, quiz_rows)

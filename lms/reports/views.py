@@ -36,7 +36,30 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def state_labels() -> dict:
-    return {"valid": _("Valid now"), "expiring": _("Expiring"), "expired": _("Expired"), "never": _("Not certified")}
+    return {"valid": _("Valid now"), "expiring": _("Expiring"), "expired": _("Expired"), "never": _("Not certified"),
+            coverage.UNASSIGNED: _("Not assigned")}
+
+
+def never_cell(counts: coverage.Counts, labels: dict):
+    """The "not certified" cell: a count, or "not assigned" where the course is not aimed at the dealer(s)."""
+    return counts.never if counts.assigned else labels[coverage.UNASSIGNED]
+
+
+def coverage_row(title: str, counts: coverage.Counts, labels: dict) -> list:
+    """Course or product line, staff, valid, expiring, expired, not certified, certified %."""
+    return [title, counts.staff, counts.valid, counts.expiring, counts.expired, never_cell(counts, labels),
+            counts.valid_percent]
+
+
+def column_counts(summary: dict, key) -> coverage.Counts:
+    # A course published between the columns query and the counts query has no counts yet.
+    return summary.get(key) or coverage.Counts(0, 0, 0, 0, assigned=False)
+
+
+def coverage_links(people_url: str, counts: coverage.Counts) -> list:
+    """Drill-down links of a coverage row; "not assigned" leads to the staff it is not assigned to."""
+    never = coverage.STATES[-1] if counts.assigned else coverage.UNASSIGNED
+    return [people_url, None, *[f"{people_url}&state={state}" for state in (*coverage.STATES[:-1], never)], None]
 
 
 def dealers_table(rows: list[dict]) -> Table:
@@ -66,15 +89,13 @@ def dealer_coverage_table(scope, days: int) -> Table:
     now = utcnow()
     columns = coverage.columns("course")
     summary = coverage.summary_by_column(scope, "course", now, days)
-    staff = coverage.staff_total(scope)
     labels = state_labels()
     rows, links = [], []
     for key, title in columns:
-        counts = summary.get(key) or coverage.Counts(staff, 0, 0, 0)
-        rows.append([title, counts.staff, counts.valid, counts.expiring, counts.expired, counts.never,
-                     counts.valid_percent])
+        counts = column_counts(summary, key)
+        rows.append(coverage_row(title, counts, labels))
         people = url_for("reports.coverage_people", by="course", key=key, days=days, **scope.params())
-        links.append([people, None, *[f"{people}&state={state}" for state in coverage.STATES], None])
+        links.append(coverage_links(people, counts))
     return Table("coverage", _("Certification coverage by course"),
                  [_("Course"), _("Staff"), labels["valid"], labels["expiring"], labels["expired"], labels["never"],
                   _("Certified, %")], rows, links, numeric=(1, 2, 3, 4, 5, 6))
@@ -118,13 +139,15 @@ def dealer_pdf(dealer_id: int):
     # (someone certified, most urgent first) and sum up the rest, so the PDF stays under a second.
     held = sorted((row for row in table.rows if row[2] + row[3] + row[4]),
                   key=lambda row: (-row[3], -row[4], row[0]))
-    totals = [sum(row[i] for row in table.rows) for i in range(1, 6)]
+    # "Not assigned" is text in the not-certified column: it adds nothing to the gaps.
+    totals = [sum(row[i] for row in table.rows if isinstance(row[i], int)) for i in range(1, 6)]
+    assigned = sum(1 for row in table.rows if isinstance(row[5], int))
     summary = Table(table.key, table.title, table.headers, held[:PDF_MAX_ROWS], numeric=table.numeric)
     chart = coverage_chart(Table("totals", _("All courses"), table.headers,
                                  [[_("All courses"), *totals, None]], numeric=table.numeric))
     weeks = activity.weekly(scope, utcnow(), 12)
     html = render_template("reports/dealer_pdf.html", dealer=dealer, days=days, coverage=summary, totals=totals,
-                           courses=len(table.rows), hidden=len(table.rows) - len(summary.rows),
+                           courses=assigned, hidden=len(table.rows) - len(summary.rows),
                            coverage_svg=chart, activity_svg=activity_chart(weeks), generated_at=utcnow())
     return Response(render_pdf(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="dealer-{dealer_id}-summary.pdf"'})

@@ -5,6 +5,8 @@ their own dealer (``dealer_id``, ``region`` and ``tier`` parameters are ignored 
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,12 +18,22 @@ from lms.reports import activity, coverage, course_stats
 from lms.reports.charts import activity_chart
 from lms.reports.scope import filter_options, request_scope
 from lms.reports.tables import Table, export
-from lms.reports.views import MAX_DAYS, bp, int_arg, state_labels
+from lms.reports.views import (MAX_DAYS, bp, column_counts, coverage_links, coverage_row, int_arg, never_cell,
+                               state_labels)
 from lms.timeutil import utcnow
 
 VIEWERS = (Role.DEALER_ADMIN, *REPORT_ROLES)
 PER_PAGE = 50
 PEOPLE_PER_PAGE = 100
+
+
+class Cell(NamedTuple):
+    """A matrix cell as the page shows it: "not assigned" takes the place of the not-certified count."""
+
+    valid: int
+    expiring: int
+    expired: int
+    never: int | str
 
 
 def _by() -> str:
@@ -46,7 +58,6 @@ def coverage_matrix(fmt: str | None = None):
     now = utcnow()
     columns = coverage.columns(by)
     summary = coverage.summary_by_column(scope, by, now, days)
-    staff = coverage.staff_total(scope)
     dealers, cells = coverage.matrix(scope, by, now, days, page, PER_PAGE)
     total_dealers = coverage.dealer_count(scope)
     labels = state_labels()
@@ -55,21 +66,22 @@ def coverage_matrix(fmt: str | None = None):
     base = {"by": by, "days": days, **scope.params()}
     summary_rows, summary_links = [], []
     for key, title in columns:
-        counts = summary.get(key) or coverage.Counts(staff, 0, 0, 0)
-        summary_rows.append([title, counts.staff, counts.valid, counts.expiring, counts.expired, counts.never,
-                             counts.valid_percent])
-        people = url_for("reports.coverage_people", key=key, **base)
-        summary_links.append([people, None, *[f"{people}&state={s}" for s in coverage.STATES], None])
+        counts = column_counts(summary, key)
+        summary_rows.append(coverage_row(title, counts, labels))
+        summary_links.append(coverage_links(url_for("reports.coverage_people", key=key, **base), counts))
     summary_title = _("Coverage by product line") if by == "product_line" else _("Coverage by course")
     summary_table = Table("summary", summary_title,
                           [column_title, _("Staff"), *state_headers, _("Certified, %")],
                           summary_rows, summary_links, numeric=(1, 2, 3, 4, 5, 6))
-    matrix_rows = []
+    matrix_rows, shown = [], {}
     for dealer in dealers:
         for key, title in columns:
             counts = cells.get((dealer["id"], key)) or coverage.Counts(dealer["staff"], 0, 0, 0)
+            never = never_cell(counts, labels)
             matrix_rows.append([dealer["name"], dealer["region"], dealer["tier"], title, dealer["staff"],
-                                counts.valid, counts.expiring, counts.expired, counts.never])
+                                counts.valid, counts.expiring, counts.expired, never])
+            if not counts.assigned:
+                shown[(dealer["id"], key)] = Cell(counts.valid, counts.expiring, counts.expired, never)
     matrix_table = Table("matrix", _("Coverage by dealer"),
                          [_("Dealer"), _("Region"), _("Tier"), column_title, _("Staff"), *state_headers],
                          matrix_rows, numeric=(4, 5, 6, 7, 8))
@@ -77,7 +89,8 @@ def coverage_matrix(fmt: str | None = None):
         return export([summary_table, matrix_table], fmt, f"coverage-{by}")
     pages = max(1, -(-total_dealers // PER_PAGE))
     return render_template("reports/coverage.html", scope=scope, by=by, days=days, page=page, pages=pages,
-                           base=base, columns=columns, dealers=dealers, cells=cells, summary=summary_table,
+                           base=base, columns=columns, dealers=dealers, cells={**cells, **shown},
+                           summary=summary_table,
                            empty=coverage.Counts, options=_options(scope), total_dealers=total_dealers)
 
 
@@ -98,7 +111,7 @@ def coverage_people(fmt: str | None = None):
     if key not in titles:
         abort(404)
     state = request.args.get("state")
-    if state not in (None, "", *coverage.STATES):
+    if state not in (None, "", *coverage.STATES, coverage.UNASSIGNED):
         abort(400, description=_("Unknown certificate state."))
     people = coverage.people(scope, by, key, utcnow(), days, state or None, page, PEOPLE_PER_PAGE)
     labels = state_labels()
