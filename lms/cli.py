@@ -145,6 +145,9 @@ def register_app_commands(app) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(plugins_command)
     app.cli.add_command(translations_group)
+    from lms.worker import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 @users_group.command("create")

@@ -36,5 +36,12 @@ class DefaultConfig:
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Certificate PDFs (50-500 ms of CPU each) rendered by ``lms worker`` instead of the request
+    # that completed the course: recommended with more than a few concurrent learners. Needs
+    # PUBLIC_BASE_URL (the worker has no request to take the QR code's host from).
+    CERTIFICATE_PDF_IN_WORKER = False
+    # A certificate still without its PDF this long after issue is rendered by its first download
+    # (the worker is down or behind); until then the download page asks to retry shortly.
+    CERTIFICATE_PDF_WAIT_SECONDS = 60
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0

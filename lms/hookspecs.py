@@ -57,6 +57,18 @@ def lms_load_demo_data():
     """
 
 
+@hookspec
+def lms_worker_run_once(batch_size):
+    """Do the plugin's background work that is due now, at most ``batch_size`` items of it, once.
+
+    Called in a loop by ``lms worker`` (inside an app context, with no transaction open), which
+    sleeps while every implementation reports nothing done. Commit your own work. Return a dict
+    of counts of what was done (``{"webhooks delivered": 3}``), or an empty dict when idle. Several
+    workers may run at once and any may be killed: claim work so that it is neither done twice
+    nor lost.
+    """
+
+
 # --- UI slots (collect) --------------------------------------------------------------------
 
 

@@ -41,6 +41,12 @@ def lms_app_created(app):
     from lms.certificates import runtime
     from lms.certificates.cli import certificates_group
 
+    if app.config.get("CERTIFICATE_PDF_IN_WORKER") and not app.config.get("PUBLIC_BASE_URL"):
+        from lms.app import ConfigurationError
+
+        # The worker has no request to take the host from: the QR codes would point nowhere.
+        raise ConfigurationError("LMS_CERTIFICATE_PDF_IN_WORKER needs LMS_PUBLIC_BASE_URL "
+                                 "(the address printed in the certificates' QR codes).")
     runtime.init_app(app)
     app.cli.add_command(certificates_group)
 
@@ -98,6 +104,14 @@ def lms_course_completed(completion):
         db.session.rollback()
         log.exception("Issuing the certificate for user %s, course %s failed",
                       completion.user_id, completion.course_id)
+
+
+@hookimpl
+def lms_worker_run_once(batch_size):
+    """``lms worker`` renders the PDFs of certificates recorded without one."""
+    from lms.certificates.services import render_pending
+
+    return {"certificate PDFs": render_pending(batch_size)}
 
 
 @hookimpl

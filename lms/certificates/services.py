@@ -264,15 +264,41 @@ def issue_and_attach(user_id: int, course_id: int, **options) -> IssueOutcome:
 
     For callers that own no transaction of their own: the completion hook, the retry and
     re-issue views. Commits through ``lms.events.commit`` so the hooks run after each commit.
+    With ``CERTIFICATE_PDF_IN_WORKER`` the PDF is left to ``lms worker`` (``render_pending``).
     """
     from lms.events import commit
 
     outcome = issue_certificate(user_id, course_id, **options)
     commit()
-    if outcome.created:
+    if outcome.created and not current_app.config.get("CERTIFICATE_PDF_IN_WORKER"):
         attach_pdf(outcome.certificate_id, options.get("base_url"))
         commit()
     return outcome
+
+
+def render_pending(limit: int) -> int:
+    """Attach the PDFs of up to ``limit`` certificates recorded without one, oldest first (``lms worker``).
+
+    Each is committed on its own, so a killed worker loses at most the one in hand, which the
+    next run picks up again. Two workers may render the same certificate; ``attach_pdf`` keeps one.
+    """
+    from lms.events import commit
+
+    ids = list(db.session.scalars(sa.select(Certificate.id).where(Certificate.pdf_sha256.is_(None))
+                                  .order_by(Certificate.id).limit(limit)))
+    db.session.rollback()
+    done = 0
+    for certificate_id in ids:
+        done += attach_pdf(certificate_id)
+        commit()
+    return done
+
+
+def pdf_overdue(certificate: Certificate, now: dt.datetime | None = None) -> bool:
+    """A certificate without its PDF that the worker should have rendered by now."""
+    wait = dt.timedelta(seconds=float(current_app.config.get("CERTIFICATE_PDF_WAIT_SECONDS", 60)))
+    return certificate.pdf_sha256 is None and (
+        not current_app.config.get("CERTIFICATE_PDF_IN_WORKER") or (now or utcnow()) - certificate.issued_at >= wait)
 
 
 def _record_pending(user_id, course_id, version, score_percent, reasons) -> None:

@@ -117,3 +117,50 @@ def test_concurrent_attaches_keep_one_pdf(app, demo):
     assert errors == [] and sorted(results) == [False, False, True]
     (certificate,) = certificates(app)
     assert [path.stem for path in set(root.rglob("*.pdf")) - before] == [certificate.pdf_sha256]
+
+
+def test_in_worker_mode_the_worker_renders_and_the_download_waits_for_it(app_factory, demo, tmp_path):
+    from cert_support import qr_text
+
+    probe = LockProbe("sqlite://")
+    app = app_factory(plugins=[probe], CERTIFICATE_PDF_IN_WORKER=True, PUBLIC_BASE_URL="https://lms.example/")
+    uid = user_id(app, DEMO_EMAILS["learner"])
+    complete(app, uid, make_course(app), score_percent=95.0)
+    (certificate,) = certificates(app)
+    assert certificate.pdf_sha256 is None and probe.outcomes == [] and probe.issued == []
+
+    client = app.test_client()
+    client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    waiting = client.get(f"/certificates/{certificate.id}/download")
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "3"
+    assert "PDF готовится" in waiting.get_data(as_text=True)
+
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "certificate PDFs: 1" in result.output, result.output
+    ready = client.get(f"/certificates/{certificate.id}/download")
+    assert ready.status_code == 200 and "Signature is Valid." in pdfsig(ready.get_data(), tmp_path)
+    assert qr_text(ready.get_data(), tmp_path) == f"https://lms.example/verify/{certificate.code}"
+    assert probe.issued == [certificate.serial]
+    assert "certificate PDFs" not in app.test_cli_runner().invoke(args=["worker", "--once"]).output
+
+
+def test_in_worker_mode_an_overdue_pdf_is_rendered_by_the_download(app_factory, demo):
+    app = app_factory(CERTIFICATE_PDF_IN_WORKER=True, PUBLIC_BASE_URL="https://lms.example/",
+                      CERTIFICATE_PDF_WAIT_SECONDS=0)  # the worker is down: no one else will render it
+    complete(app, user_id(app, DEMO_EMAILS["learner"]), make_course(app))
+    (certificate,) = certificates(app)
+    client = app.test_client()
+    client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+                                "csrf_token": csrf_token(client)})
+    response = client.get(f"/certificates/{certificate.id}/download")
+    assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
+
+
+def test_worker_mode_without_a_public_address_refuses_to_start(app_factory):
+    import pytest
+
+    from lms.app import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="LMS_PUBLIC_BASE_URL"):
+        app_factory(CERTIFICATE_PDF_IN_WORKER=True)

@@ -188,3 +188,32 @@ def test_plugins_command_lists_plugins_and_hooks(app_factory):
     assert result.exit_code == 0
     assert "plugin_fixtures.sample_tab_plugin\n    lms_app_created\n" in result.output
     assert "lms.courses.hooks" in result.output
+
+
+class WidgetWorker:
+    """A plugin with background work: two widgets due on the first run, nothing after."""
+
+    def __init__(self):
+        self.batches, self.due = [], 2
+
+    @hookimpl
+    def lms_worker_run_once(self, batch_size):
+        from flask import current_app
+
+        assert current_app  # called inside an app context
+        self.batches.append(batch_size)
+        done, self.due = self.due, 0
+        return {"widgets polished": done}
+
+
+def test_hook_lms_worker_run_once(app_factory):
+    plugin = WidgetWorker()
+    app = app_factory(plugins=[plugin])
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["worker", "--once", "--batch", "7"])
+    second = runner.invoke(args=["worker", "--once"])
+
+    assert first.exit_code == 0 and "widgets polished: 2" in first.output, first.output
+    assert second.exit_code == 0 and "widgets polished" not in second.output  # idle runs say nothing
+    assert plugin.batches == [7, 10]

@@ -50,7 +50,7 @@ def test_worker_delivers_signed_json_once(app, database_url, instance_root):
     with Receiver(SECRET) as receiver:
         setup_events(app, receiver.url, count=3)
         output = run_worker(database_url, instance_root)
-        assert "Delivered 3" in output
+        assert "webhooks delivered: 3" in output
         assert len(receiver.requests) == 3 and all(r["verified"] for r in receiver.requests)
         first = receiver.requests[0]
         assert first["headers"]["content-type"].startswith("application/json")

@@ -109,7 +109,7 @@ def test_two_workers_never_send_the_same_delivery(app, database_url, instance_ro
 def test_sigterm_stops_the_worker_cleanly(app, database_url, instance_root):
     proc = worker(database_url, instance_root, "--interval", "0.2")
     for line in proc.stdout:  # wait until it is up and looping
-        if b"Webhook worker started" in line:
+        if b"Worker started" in line:
             break
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=30)

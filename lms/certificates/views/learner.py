@@ -4,7 +4,9 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, send_file, url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,13 +15,14 @@ from lms.auth.permissions import REPORT_ROLES
 from lms.certificates import badges, storage
 from lms.certificates.models import Certificate, CertificatePending
 from lms.certificates.runtime import public_base_url
-from lms.certificates.services import CertificateError, attach_pdf, retry_pending
+from lms.certificates.services import CertificateError, attach_pdf, pdf_overdue, retry_pending
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
 from lms.timeutil import utcnow
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+PDF_RETRY_SECONDS = 3
 
 
 def can_see(user, certificate: Certificate) -> bool:
@@ -57,7 +60,14 @@ def mine():
 def download(certificate_id: int):
     certificate = visible_certificate(certificate_id)
     if certificate.pdf_sha256 is None:
-        # Recorded, but its PDF was never attached (the issuing process died in between): render it now.
+        if not pdf_overdue(certificate):
+            # The worker renders it within seconds: 202, and a page that reloads itself until then.
+            response = make_response(render_template("certificates/preparing.html", certificate=certificate,
+                                                     retry_after=PDF_RETRY_SECONDS), 202)
+            response.headers["Retry-After"] = str(PDF_RETRY_SECONDS)
+            return response
+        # Recorded, but its PDF was never attached (the issuing process died, or the worker is
+        # down or far behind): render it now.
         attach_pdf(certificate.id, public_base_url())
         commit()
         certificate = visible_certificate(certificate_id)
