@@ -7,6 +7,8 @@ from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from lms import sqlite_writers
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -48,9 +50,14 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    database = engine.url.database
+    queue = sqlite_writers.install(engine, database) if database and database != ":memory:" else None
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         writing = has_request_context() and (request.method not in READ_ONLY_METHODS or g.get("lms_write"))
+        if writing and queue is not None:
+            sqlite_writers.begin_writing(queue, connection)  # wait our turn without busy-sleeping
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
