@@ -160,45 +160,46 @@ def load_slots(attempt_id: int) -> list[tuple[AttemptSlot, QuestionVersion, Answ
     return [tuple(row) for row in rows]
 
 
-# The autosave is the hottest write of an exam campaign. Its statements are built once, on the
+# The autosave is the hottest write of an exam campaign. Its one read is built once, on the
 # tables rather than the mapped classes, so each save binds parameters to an already compiled
-# Core statement and skips the ORM's per-statement work (see bench/exam_campaign.py).
-# The attempt's statement also checks that the account and its dealer are active, so the
-# autosave view need not load the account (lms.auth.session_user.session_login_required).
+# Core statement and skips the ORM's per-statement work (see bench/exam_campaign.py). It reads
+# the attempt and the asked slots together, and checks that the account and its dealer are
+# active, so the autosave view need not load the account (session_login_required).
 _attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
 _users, _dealers = User.__table__, Dealer.__table__
-_ATTEMPT_FOR_SAVE = (
-    sa.select(_attempts.c.state, _attempts.c.deadline_at)
-    .select_from(_attempts.join(_users, _users.c.id == _attempts.c.user_id)
-                 .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id))
+_ATTEMPT_AND_SLOTS_FOR_SAVE = (
+    sa.select(_attempts.c.state, _attempts.c.deadline_at,
+              _slots.c.id.label("slot_id"), _slots.c.position, _versions.c.qtype, _versions.c.definition)
+    .select_from(
+        _attempts.join(_users, _users.c.id == _attempts.c.user_id)
+        .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id)
+        .outerjoin(_slots.join(_versions, _versions.c.id == _slots.c.question_version_id),
+                   sa.and_(_slots.c.attempt_id == _attempts.c.id,
+                           _slots.c.position.in_(sa.bindparam("positions", expanding=True)))))
     .where(_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
            _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
     .with_for_update(of=_attempts)
-)
-_SLOTS_FOR_SAVE = (
-    sa.select(_slots.c.id, _slots.c.position, _versions.c.qtype, _versions.c.definition)
-    .join(_versions, _versions.c.id == _slots.c.question_version_id)
-    .where(_slots.c.attempt_id == sa.bindparam("attempt_id"),
-           _slots.c.position.in_(sa.bindparam("positions", expanding=True)))
 )
 
 
 def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: datetime | None = None,
                  parse=None) -> list[int]:
     """Upsert the responses of some slots; returns the saved positions. Saving the same value twice
-    changes nothing. Raises LookupError (not the learner's, or an inactive account),
-    AttemptError/TimeUp, or ResponseError."""
+    changes nothing. Raises LookupError (not the learner's, or an inactive account, or no such
+    slot), AttemptError/TimeUp, or ResponseError."""
     now = now or utcnow()
+    positions = [int(p) for p in raw_by_position]
     # FOR UPDATE serialises a save with a concurrent finish on PostgreSQL (SQLite serialises writers anyway).
-    attempt = db.session.execute(_ATTEMPT_FOR_SAVE, {"attempt_id": attempt_id, "user_id": user_id}).first()
-    if attempt is None:  # not this learner's, or the account or its dealer was deactivated
+    found = db.session.execute(_ATTEMPT_AND_SLOTS_FOR_SAVE,
+                               {"attempt_id": attempt_id, "user_id": user_id, "positions": positions}).all()
+    if not found:  # not this learner's, or the account or its dealer was deactivated
         raise LookupError(attempt_id)
+    attempt = found[0]
     if attempt.state != "open":
         raise AttemptError(_l("This attempt is already submitted; the answer was not saved."), 409, "finished")
     if is_expired(attempt, now):
         raise TimeUp()
-    positions = [int(p) for p in raw_by_position]
-    rows = db.session.execute(_SLOTS_FOR_SAVE, {"attempt_id": attempt_id, "positions": positions}).all()
+    rows = [(row.slot_id, row.position, row.qtype, row.definition) for row in found if row.slot_id is not None]
     if len(rows) != len(set(positions)):
         raise LookupError(attempt_id)
     registry = question_types()
