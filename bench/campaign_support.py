@@ -240,6 +240,28 @@ def start_gunicorn(app_spec: str, *, workers: int, threads: int, keepalive: int,
     raise RuntimeError(f"gunicorn did not answer on /healthz within 90 s:\n{server.log_text()[-3000:]}")
 
 
+@dataclass
+class Worker:
+    process: subprocess.Popen
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_worker(env: dict, log_path: Path) -> Worker:
+    """``nice -n 10 lms worker``, as the README recommends: PDFs use only the CPU the web workers leave."""
+    lms = Path(sys.executable).with_name("lms")
+    log = open(log_path, "wb")  # noqa: SIM115 - the worker writes to it until stop()
+    command = ["nice", "-n", "10", str(lms), "worker", "--interval", "0.5"]
+    return Worker(subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT))
+
+
 def machine() -> dict:
     """What the figures were measured on."""
     memory = None
