@@ -195,13 +195,7 @@ class Server:
         return sorted(pids)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        terminate(self.process)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -240,18 +234,23 @@ def start_gunicorn(app_spec: str, *, workers: int, threads: int, keepalive: int,
     raise RuntimeError(f"gunicorn did not answer on /healthz within 90 s:\n{server.log_text()[-3000:]}")
 
 
+def terminate(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM (gunicorn and lms worker finish what they hold), then SIGKILL after ``grace`` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 @dataclass
 class Worker:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        terminate(self.process)
 
 
 def start_worker(env: dict, log_path: Path) -> Worker:
