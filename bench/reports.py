@@ -131,6 +131,24 @@ def main() -> int:
     results = []
     with app.app_context():
         baseline = median_time(lambda: db.session.execute(sa.text("SELECT 1")).scalar(), max(args.runs, 20))
+    # The all-dealer courses and activity reports are served from lms worker's snapshots (see
+    # lms/reports/snapshots.py). First computed live, as without a worker; then the worker's run.
+    snapshot_pages = {"courses", "courses .xlsx", "activity 12 weeks", "activity 26 weeks .xlsx"}
+    app.config["REPORT_SNAPSHOT_MINUTES"] = 0
+    for name, path in pages:
+        if name in snapshot_pages:
+            def fetch(path=path):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.status_code)
+            results.append((name + ", computed live", median_time(fetch, args.runs)))
+    app.config["REPORT_SNAPSHOT_MINUTES"] = 10
+    with app.app_context():
+        from lms.reports.snapshots import refresh_due
+
+        started = time.perf_counter()
+        refresh_due()
+        worker_seconds = time.perf_counter() - started
+    pages = [(name + (", worker snapshot" if name in snapshot_pages else ""), path) for name, path in pages]
     for name, path in pages:
         def fetch(path=path):
             response = client.get(path)
@@ -156,13 +174,14 @@ def main() -> int:
 
     print(f"\nreports benchmark: {args.dealers} dealers, {args.users} users, {args.courses} courses, "
           f"{args.attempts} attempts; median of {args.runs} runs")
-    print(f"{'SELECT 1 (baseline)':34} {baseline * 1000:9.2f} ms")
+    print(f"{'SELECT 1 (baseline)':42} {baseline * 1000:9.2f} ms")
+    print(f"{'lms worker: both snapshots':42} {worker_seconds * 1000:9.1f} ms  (in the background, every 5 min)")
     slow = []
     for name, seconds in results:
         mark = "" if seconds < TARGET_SECONDS else "  > 1 s"
-        if mark:
+        if mark and not name.endswith("computed live"):  # what users get is the snapshot
             slow.append(name)
-        print(f"{name:34} {seconds * 1000:9.1f} ms{mark}")
+        print(f"{name:42} {seconds * 1000:9.1f} ms{mark}")
     return 1 if args.check and slow else 0
 
 

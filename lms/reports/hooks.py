@@ -8,7 +8,7 @@ from lms import hookimpl
 from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES
 from lms.plugins import NavItem
-from lms.reports import indexes  # noqa: F401  (the report indexes belong to the metadata from start-up)
+from lms.reports import indexes, models  # noqa: F401  (the indexes and the table belong to the metadata from start-up)
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,6 +35,14 @@ def lms_app_created(app):
     from lms.reports.seed import dev_group
 
     app.cli.add_command(dev_group)
+
+
+@hookimpl
+def lms_worker_run_once(batch_size):
+    """``lms worker`` keeps the all-dealer report snapshots fresh (see snapshots.py)."""
+    from lms.reports.snapshots import refresh_due
+
+    return {"report snapshots": refresh_due()}
 
 
 @hookimpl

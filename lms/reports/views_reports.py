@@ -14,7 +14,7 @@ from flask_login import current_user
 from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.extensions import db
-from lms.reports import activity, coverage, course_stats
+from lms.reports import activity, coverage, course_stats, snapshots
 from lms.reports.charts import activity_chart
 from lms.reports.scope import filter_options, request_scope
 from lms.reports.tables import Table, export
@@ -141,10 +141,12 @@ def courses_table(rows: list[dict], scope) -> Table:
 @roles_required(*VIEWERS)
 def courses(fmt: str | None = None):
     scope = request_scope()
-    table = courses_table(course_stats.course_rows(scope), scope)
+    rows, computed_at = snapshots.course_rows(scope)
+    table = courses_table(rows, scope)
     if fmt:
         return export([table], fmt, "courses")
-    return render_template("reports/courses.html", table=table, scope=scope, options=_options(scope))
+    return render_template("reports/courses.html", table=table, scope=scope, options=_options(scope),
+                           computed_at=computed_at)
 
 
 @bp.route("/courses/<int:course_id>")
@@ -191,10 +193,10 @@ def _endpoints():
 def activity_page(fmt: str | None = None):
     scope = request_scope()
     weeks_count = int_arg("weeks", 12, 1, activity.MAX_WEEKS)
-    weeks = activity.weekly(scope, utcnow(), weeks_count)
+    weeks, computed_at = snapshots.weekly(scope, weeks_count)
     table = Table("activity", _("Activity by week"), [_("Week from"), _("Active learners"), _("Course completions")],
                   [[w["week"], w["active"], w["completions"]] for w in weeks], numeric=(1, 2))
     if fmt:
         return export([table], fmt, "activity")
     return render_template("reports/activity.html", table=table, chart=activity_chart(weeks), scope=scope,
-                           weeks=weeks_count, options=_options(scope))
+                           weeks=weeks_count, options=_options(scope), computed_at=computed_at)

@@ -1,0 +1,96 @@
+"""Snapshots of the all-dealer reports that read every progress row and every attempt.
+
+Over all dealers, the courses report and the activity series aggregate about a million rows each
+(over a second on a small server, `bench/reports.py`). ``lms worker`` recomputes them in the
+background (``refresh_due``), and the pages and exports for all dealers read the last result while
+it is younger than ``REPORT_SNAPSHOT_MINUTES``, saying when it was computed. Any narrower view (a
+region, a tier, a dealer, and every dealer admin's) is computed live: it is fast through the
+indexes, and it never reads a snapshot of data it may not see. Without a worker, or with a stale
+snapshot, the all-dealer pages are computed live as before.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms.extensions import db
+from lms.reports import activity, course_stats
+from lms.reports.models import ReportSnapshot
+from lms.reports.scope import Scope
+from lms.timeutil import utcnow
+
+
+def _courses() -> list[dict]:
+    return course_stats.course_rows(Scope())
+
+
+def _activity() -> list[dict]:
+    weeks = activity.weekly(Scope(), utcnow(), activity.MAX_WEEKS)
+    return [{**week, "week": week["week"].isoformat()} for week in weeks]
+
+
+# key -> how to compute it (over all dealers); the pages read the same keys.
+COMPUTE: dict[str, Callable[[], list[dict]]] = {"courses": _courses, "activity": _activity}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: list[dict]
+    computed_at: dt.datetime
+
+
+def max_age() -> dt.timedelta:
+    return dt.timedelta(minutes=float(current_app.config.get("REPORT_SNAPSHOT_MINUTES", 10)))
+
+
+def fresh(key: str, scope: Scope) -> Snapshot | None:
+    """The snapshot for ``key`` when ``scope`` is all dealers and it is young enough; else None."""
+    if scope != Scope() or max_age() <= dt.timedelta(0):
+        return None
+    row = db.session.execute(sa.select(ReportSnapshot.payload, ReportSnapshot.computed_at)
+                             .where(ReportSnapshot.key == key)).first()
+    if row is None or utcnow() - row.computed_at >= max_age():
+        return None
+    return Snapshot(row.payload, row.computed_at)
+
+
+def course_rows(scope: Scope) -> tuple[list[dict], dt.datetime | None]:
+    """The courses report's rows, and when they were computed (None: just now)."""
+    snapshot = fresh("courses", scope)
+    return (snapshot.rows, snapshot.computed_at) if snapshot else (course_stats.course_rows(scope), None)
+
+
+def weekly(scope: Scope, weeks: int) -> tuple[list[dict], dt.datetime | None]:
+    """The last ``weeks`` weeks of activity, and when they were computed (None: just now)."""
+    snapshot = fresh("activity", scope)
+    now = utcnow()
+    if snapshot is None or activity.first_monday(snapshot.computed_at, 1) != activity.first_monday(now, 1):
+        return activity.weekly(scope, now, weeks), None  # none, or computed in an earlier week
+    rows = [{**week, "week": dt.date.fromisoformat(week["week"])} for week in snapshot.rows[-weeks:]]
+    return rows, snapshot.computed_at
+
+
+def refresh_due() -> int:
+    """Recompute the snapshots older than half their lifetime (so pages never fall back to live); commits each."""
+    if max_age() <= dt.timedelta(0):
+        return 0
+    ages = dict(db.session.execute(sa.select(ReportSnapshot.key, ReportSnapshot.computed_at)).all())
+    db.session.rollback()
+    done = 0
+    for key, compute in COMPUTE.items():
+        if key in ages and utcnow() - ages[key] < max_age() / 2:
+            continue
+        computed_at = utcnow()
+        rows = compute()
+        snapshot = db.session.get(ReportSnapshot, key)
+        if snapshot is None:
+            db.session.add(ReportSnapshot(key=key, payload=rows, computed_at=computed_at))
+        else:
+            snapshot.payload, snapshot.computed_at = rows, computed_at
+        db.session.commit()
+        done += 1
+    return done
