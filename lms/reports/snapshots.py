@@ -1,7 +1,7 @@
-"""Snapshots of the all-dealer reports that read every progress row and every attempt.
+"""Snapshots of the all-dealer reports that read every progress row, attempt or certificate.
 
-Over all dealers, the courses report and the activity series aggregate about a million rows each
-(over a second on a small server, `bench/reports.py`). ``lms worker`` recomputes them in the
+Over all dealers, the courses report, the activity series and the coverage summary aggregate up to
+a million rows each (around a second on a small server, `bench/reports.py`). ``lms worker`` recomputes them in the
 background (``refresh_due``), and the pages and exports for all dealers read the last result while
 it is younger than ``REPORT_SNAPSHOT_MINUTES``, saying when it was computed. Any narrower view (a
 region, a tier, a dealer, and every dealer admin's) is computed live: it is fast through the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms.extensions import db
-from lms.reports import activity, course_stats
+from lms.reports import activity, course_stats, coverage
 from lms.reports.models import ReportSnapshot
 from lms.reports.scope import Scope
 from lms.timeutil import utcnow
@@ -33,8 +33,20 @@ def _activity() -> list[dict]:
     return [{**week, "week": week["week"].isoformat()} for week in weeks]
 
 
+# The coverage summary is kept for the default horizon only; other horizons are computed live.
+COVERAGE_DAYS = 30
+
+
+def _coverage(by: str) -> list[list]:
+    summary = coverage.summary_by_column(Scope(), by, utcnow(), COVERAGE_DAYS)
+    return [[key, c.staff, c.valid, c.expiring, c.expired, c.assigned] for key, c in summary.items()]
+
+
 # key -> how to compute it (over all dealers); the pages read the same keys.
-COMPUTE: dict[str, Callable[[], list[dict]]] = {"courses": _courses, "activity": _activity}
+COMPUTE: dict[str, Callable[[], list]] = {
+    "courses": _courses, "activity": _activity,
+    "coverage:course": lambda: _coverage("course"), "coverage:product_line": lambda: _coverage("product_line"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,15 @@ def weekly(scope: Scope, weeks: int) -> tuple[list[dict], dt.datetime | None]:
         return activity.weekly(scope, now, weeks), None  # none, or computed in an earlier week
     rows = [{**week, "week": dt.date.fromisoformat(week["week"])} for week in snapshot.rows[-weeks:]]
     return rows, snapshot.computed_at
+
+
+def coverage_summary(scope: Scope, by: str, days: int) -> tuple[dict, dt.datetime | None]:
+    """{key: Counts} of the coverage columns, and when they were computed (None: just now)."""
+    snapshot = fresh(f"coverage:{by}", scope) if days == COVERAGE_DAYS else None
+    if snapshot is None:
+        return coverage.summary_by_column(scope, by, utcnow(), days), None
+    return ({key: coverage.Counts(staff, valid, expiring, expired, assigned=assigned)
+             for key, staff, valid, expiring, expired, assigned in snapshot.rows}, snapshot.computed_at)
 
 
 def refresh_due() -> int:

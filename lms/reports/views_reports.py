@@ -57,7 +57,7 @@ def coverage_matrix(fmt: str | None = None):
     days, page = int_arg("days", 30, 0, MAX_DAYS), int_arg("page", 1, 1, 100000)
     now = utcnow()
     columns = coverage.columns(by)
-    summary = coverage.summary_by_column(scope, by, now, days)
+    summary, computed_at = snapshots.coverage_summary(scope, by, days)
     dealers, cells = coverage.matrix(scope, by, now, days, page, PER_PAGE)
     total_dealers = coverage.dealer_count(scope)
     labels = state_labels()
@@ -90,7 +90,7 @@ def coverage_matrix(fmt: str | None = None):
     pages = max(1, -(-total_dealers // PER_PAGE))
     return render_template("reports/coverage.html", scope=scope, by=by, days=days, page=page, pages=pages,
                            base=base, columns=columns, dealers=dealers, cells={**cells, **shown},
-                           summary=summary_table,
+                           summary=summary_table, computed_at=computed_at,
                            empty=coverage.Counts, options=_options(scope), total_dealers=total_dealers)
 
 

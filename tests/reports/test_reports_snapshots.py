@@ -34,14 +34,18 @@ def test_pages_read_the_worker_snapshot_and_say_when_it_was_computed(app, login_
     manager = login_as("manager")
     live_courses = csv_rows(manager.get("/reports/courses.csv"))
     live_activity = csv_rows(manager.get("/reports/activity.csv?weeks=4"))
+    live_coverage = {by: csv_rows(manager.get(f"/reports/coverage.csv?by={by}")) for by in ("course", "product_line")}
     assert AS_OF not in manager.get("/reports/courses").get_data(as_text=True)  # no worker yet: live
 
-    assert "report snapshots: 2" in run_worker(app)
+    assert "report snapshots: 4" in run_worker(app)
     assert "report snapshots" not in run_worker(app)  # fresh: nothing to redo
 
     assert csv_rows(manager.get("/reports/courses.csv")) == live_courses
     assert csv_rows(manager.get("/reports/activity.csv?weeks=4")) == live_activity
-    for page in ("/reports/courses", "/reports/activity"):
+    for by, rows in live_coverage.items():
+        assert csv_rows(manager.get(f"/reports/coverage.csv?by={by}")) == rows
+    assert AS_OF not in manager.get("/reports/coverage?days=60").get_data(as_text=True)  # another horizon: live
+    for page in ("/reports/courses", "/reports/activity", "/reports/coverage"):
         assert AS_OF in manager.get(page).get_data(as_text=True)
 
     # A completion after the snapshot shows once the snapshot is recomputed, live for a region at once.
@@ -69,6 +73,7 @@ def test_a_dealer_admin_never_reads_the_all_dealer_snapshot(app, login_as, data)
     assert "ОТРАВЛЕНО" in login_as("manager").get("/reports/courses").get_data(as_text=True)
     admin_page = login_as("dealer_admin").get("/reports/courses").get_data(as_text=True)
     assert "ОТРАВЛЕНО" not in admin_page and AS_OF not in admin_page
+    assert AS_OF not in login_as("dealer_admin").get("/reports/coverage").get_data(as_text=True)
     region = login_as("manager").get("/reports/courses?region=Нет такого").get_data(as_text=True)
     assert "ОТРАВЛЕНО" not in region and AS_OF not in region
 
