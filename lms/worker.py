@@ -41,7 +41,19 @@ def worker_command(once: bool, interval: float, batch: int):
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         click.echo(f"Worker started (batch {batch}, idle interval {interval:g} s).")
     while True:
-        counts = run_once(batch)
+        try:
+            counts = run_once(batch)
+        except Exception:
+            # A plugin's failure must not stop the others' work for good: log it, pause, go on.
+            from flask import current_app
+
+            from lms.extensions import db
+
+            db.session.rollback()
+            current_app.logger.exception("Background work failed")
+            if once:
+                raise
+            counts = {}
         if any(counts.values()):
             click.echo(", ".join(f"{label}: {count}" for label, count in sorted(counts.items()) if count))
         if once or stopping:

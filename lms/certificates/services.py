@@ -284,14 +284,32 @@ def render_pending(limit: int) -> int:
     """
     from lms.events import commit
 
-    ids = list(db.session.scalars(sa.select(Certificate.id).where(Certificate.pdf_sha256.is_(None))
-                                  .order_by(Certificate.id).limit(limit)))
+    now = utcnow()
+    for certificate_id, until in list(_render_failed.items()):
+        if until <= now:
+            del _render_failed[certificate_id]
+    query = sa.select(Certificate.id).where(Certificate.pdf_sha256.is_(None))
+    if _render_failed:
+        query = query.where(Certificate.id.not_in(list(_render_failed)))
+    ids = list(db.session.scalars(query.order_by(Certificate.id).limit(limit)))
     db.session.rollback()
     done = 0
     for certificate_id in ids:
-        done += attach_pdf(certificate_id)
-        commit()
+        try:
+            done += attach_pdf(certificate_id)
+            commit()
+        except Exception:
+            # A broken template or key must not stop the worker's other work, nor be retried every second.
+            db.session.rollback()
+            _render_failed[certificate_id] = utcnow() + RENDER_RETRY_AFTER
+            current_app.logger.exception("Rendering the PDF of certificate %s failed; retrying in %s",
+                                         certificate_id, RENDER_RETRY_AFTER)
     return done
+
+
+# Certificates whose rendering failed in this worker process, and when to try them again.
+RENDER_RETRY_AFTER = dt.timedelta(minutes=10)
+_render_failed: dict[int, dt.datetime] = {}
 
 
 def pdf_overdue(certificate: Certificate, now: dt.datetime | None = None) -> bool:

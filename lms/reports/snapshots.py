@@ -106,12 +106,18 @@ def refresh_due() -> int:
         if key in ages and utcnow() - ages[key] < max_age() / 2:
             continue
         computed_at = utcnow()
-        rows = compute()
-        snapshot = db.session.get(ReportSnapshot, key)
-        if snapshot is None:
-            db.session.add(ReportSnapshot(key=key, payload=rows, computed_at=computed_at))
-        else:
-            snapshot.payload, snapshot.computed_at = rows, computed_at
-        db.session.commit()
+        try:
+            rows = compute()
+            snapshot = db.session.get(ReportSnapshot, key)
+            if snapshot is None:
+                db.session.add(ReportSnapshot(key=key, payload=rows, computed_at=computed_at))
+            else:
+                snapshot.payload, snapshot.computed_at = rows, computed_at
+            db.session.commit()
+        except Exception:
+            # The pages fall back to live figures; the worker's other work goes on.
+            db.session.rollback()
+            current_app.logger.exception("Computing the %s report snapshot failed", key)
+            continue
         done += 1
     return done

@@ -164,3 +164,27 @@ def test_worker_mode_without_a_public_address_refuses_to_start(app_factory):
 
     with pytest.raises(ConfigurationError, match="LMS_PUBLIC_BASE_URL"):
         app_factory(CERTIFICATE_PDF_IN_WORKER=True)
+
+
+class BrokenTemplate:
+    @hookimpl
+    def lms_certificate_template(self, course):
+        raise RuntimeError("the template plugin is broken")
+
+
+def test_a_failing_render_does_not_stop_the_worker_nor_repeat_every_second(app_factory, demo, caplog):
+    from lms.certificates import services
+
+    app = app_factory(plugins=[BrokenTemplate()], CERTIFICATE_PDF_IN_WORKER=True,
+                      PUBLIC_BASE_URL="https://lms.example/")
+    complete(app, user_id(app, DEMO_EMAILS["learner"]), make_course(app))
+    try:
+        first = app.test_cli_runner().invoke(args=["worker", "--once"])
+        again = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert first.exit_code == 0 and again.exit_code == 0, first.output
+        (certificate,) = certificates(app)
+        assert certificate.pdf_sha256 is None and list(services._render_failed) == [certificate.id]
+        failures = [r for r in caplog.records if "Rendering the PDF of certificate" in r.getMessage()]
+        assert len(failures) == 1  # the second run skipped it: no retry storm
+    finally:
+        services._render_failed.clear()
