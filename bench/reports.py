@@ -59,9 +59,11 @@ def main() -> int:
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": instance, "SECRET_KEY": "bench-" + "x" * 40,
                       "TESTING": True, "WTF_CSRF_ENABLED": False, "SERVER_NAME": "bench.test"})
     with app.app_context():
-        if not args.reuse:
-            from flask_migrate import upgrade
+        from flask_migrate import upgrade
 
+        if args.reuse:
+            upgrade(revision="heads")  # data kept, schema brought up to date
+        else:
             from lms.reports.seed import seed
 
             with db.engine.begin() as connection:

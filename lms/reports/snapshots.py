@@ -39,7 +39,9 @@ COVERAGE_DAYS = 30
 
 def _coverage(by: str) -> list[list]:
     summary = coverage.summary_by_column(Scope(), by, utcnow(), COVERAGE_DAYS)
-    return [[key, c.staff, c.valid, c.expiring, c.expired, c.assigned] for key, c in summary.items()]
+    # int(): PostgreSQL's SUM gives Decimal, which JSON does not take.
+    return [[key, int(c.staff), int(c.valid), int(c.expiring), int(c.expired), bool(c.assigned)]
+            for key, c in summary.items()]
 
 
 # key -> how to compute it (over all dealers); the pages read the same keys.
