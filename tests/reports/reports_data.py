@@ -1,6 +1,8 @@
 """A small hand-built data set for the report tests (the counts in the tests are worked out by hand)."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +16,11 @@ from lms.quizzes.models import Attempt, Quiz
 from lms.timeutil import utcnow
 
 A, B, C = "2310000001", "3620000002", "5400000003"
+
+
+def csv_rows(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def dealer(tax_id: str) -> Dealer:

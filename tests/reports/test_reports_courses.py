@@ -1,6 +1,4 @@
 """Course report, funnel, weekly activity, the dealer page, its PDF, and constant query counts."""
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -9,12 +7,7 @@ from lms.auth.models import Dealer, User
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.timeutil import utcnow
-from reports_data import build
-
-
-def csv_rows(response):
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+from reports_data import build, csv_rows
 
 
 @pytest.fixture

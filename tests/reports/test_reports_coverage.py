@@ -1,12 +1,11 @@
 """Coverage matrix: hand counts, product lines, the expiry window, filters, drill-down and exports."""
-import csv
 import io
 from html.parser import HTMLParser
 
 import openpyxl
 import pytest
 
-from reports_data import build
+from reports_data import build, csv_rows
 
 HEAD = ["Staff", "valid", "expiring", "expired", "never"]
 
@@ -42,11 +41,6 @@ def page_table(html, table_id):
     parser = TableParser(table_id)
     parser.feed(html)
     return [row for row in parser.rows if row]
-
-
-def csv_rows(response):
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def xlsx_sheets(response):

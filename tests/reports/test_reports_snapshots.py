@@ -1,6 +1,4 @@
 """All-dealer report snapshots: lms worker computes them, pages read them, narrower views never do."""
-import csv
-import io
 
 import pytest
 import sqlalchemy as sa
@@ -9,14 +7,9 @@ from lms.courses.models import CourseCompletionRecord
 from lms.extensions import db
 from lms.reports.models import ReportSnapshot
 from lms.timeutil import utcnow
-from reports_data import build, user
+from reports_data import build, csv_rows, user
 
 AS_OF = "рассчитано в"
-
-
-def csv_rows(response):
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 @pytest.fixture

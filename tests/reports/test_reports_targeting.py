@@ -9,21 +9,14 @@ silver, Воронежская область, 2 staff; C = СибАгроТор
 - «Дилер» (Сеялки) targets dealer C and tier silver: C and B. Дмитрий valid (never expires);
   a1 (A) expiring anyway.
 """
-import csv
-import io
 
 import pytest
 
 from lms.courses.models import CourseTarget
 from lms.extensions import db
-from reports_data import A, B, C, build, certify, course, dealer, user
+from reports_data import A, B, C, build, certify, course, csv_rows, dealer, user
 
 NOT_ASSIGNED = "Не назначен"
-
-
-def csv_rows(response):
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 def matrix_cells(rows, column):
