@@ -199,13 +199,14 @@ def csrf_of(response: cs.Response) -> str:
     return match.group(1) or match.group(2)
 
 
-async def save_all(load: Load, client: cs.Client, n: int, attempt_id: int, token: str, positions, choices,
+async def save_all(load: Load, client: cs.Client, n: int, attempt_id: int, token: str, versions: dict, choices,
                    step: str, think: bool) -> None:
     record = load.acks.setdefault(n, {"attempt": attempt_id, "answers": {}})
-    for position in positions:
+    for position in sorted(versions):
         if think:
             await load.pause()
-        body = json.dumps({"position": position, "fields": {f"s{position}": [choices[position]]}}).encode()
+        body = json.dumps({"position": position, "version": versions[position],
+                           "fields": {f"s{position}": [choices[position]]}}).encode()
         headers = {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token}
         await load.op(step, client, lambda b=body: ("POST", f"/quizzes/attempts/{attempt_id}/autosave", b, headers),
                       lambda r, p=position: r.status == 200 and json.loads(r.body).get("position") == p)
@@ -222,8 +223,9 @@ async def start_quiz(load: Load, client: cs.Client, quiz_id: int, token: str, pr
         await load.pause()
     page = await load.op(prefix + "attempt_page", client, lambda: ("GET", f"/quizzes/attempts/{attempt_id}", b"", {}),
                          lambda r: r.status == 200 and 'data-position="' in r.text)
-    positions = sorted({int(p) for p in re.findall(r'data-position="(\d+)"', page.text)})
-    return attempt_id, csrf_of(page), positions
+    # Each slot's question version, as quizzes.js sends it with every save (the one-statement save).
+    versions = {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', page.text)}
+    return attempt_id, csrf_of(page), versions
 
 
 async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clients: dict) -> None:
@@ -236,11 +238,12 @@ async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clie
         await load.pause()
         lesson = await load.op("lesson", client, lambda: ("GET", plan["lesson_url"], b"", {}), lambda r: r.status == 200)
         await load.pause()
-        attempt_id, token, positions = await start_quiz(load, client, plan["exam_quiz_id"], csrf_of(lesson), "")
+        attempt_id, token, versions = await start_quiz(load, client, plan["exam_quiz_id"], csrf_of(lesson), "")
+        positions = sorted(versions)
         rng = random.Random(n)  # nosec B311 - which answers are wrong, reproducibly
         wrong_positions = set(rng.sample(positions, len(positions) - RIGHT_PER_USER))
         choices = {p: rng.choice(plan["wrong"]) if p in wrong_positions else plan["right"] for p in positions}
-        await save_all(load, client, n, attempt_id, token, positions, choices, "save", think=True)
+        await save_all(load, client, n, attempt_id, token, versions, choices, "save", think=True)
         await load.pause()
         body, headers = form({"csrf_token": token})
         await load.op("finish", client, lambda: ("POST", f"/quizzes/attempts/{attempt_id}/finish", body, headers),
@@ -301,13 +304,13 @@ async def campaign(server: cs.Server, plan: dict, args, secret: str) -> tuple[Lo
     async def capacity(n, client, token):
         await client.close()  # a dealer who finished early idled past the keep-alive timeout: reconnect
         try:
-            attempt_id, token, positions = await start_quiz(burst, client, plan["practice_quiz_id"], token, "practice_")
+            attempt_id, token, versions = await start_quiz(burst, client, plan["practice_quiz_id"], token, "practice_")
             waiting[0] -= 1
             if waiting[0] == 0:
                 ready.set()
             await go.wait()
-            await save_all(burst, client, 10_000 + n, attempt_id, token, positions,
-                           {p: random.choice(["o0", "o1", "o2", "o3"]) for p in positions}, "capacity_save", False)  # nosec B311
+            await save_all(burst, client, 10_000 + n, attempt_id, token, versions,
+                           {p: random.choice(["o0", "o1", "o2", "o3"]) for p in versions}, "capacity_save", False)  # nosec B311
         except UserFailed:
             pass
         finally:
@@ -369,11 +372,17 @@ def probe_queries_per_save(config: dict, plan: dict, secret: str) -> dict:
         response = client.post(f"/quizzes/{plan['practice_quiz_id']}/start", data={"csrf_token": token})
         start = len(counted)
         attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
-        counted.clear()
-        response = client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={"position": 1, "fields": {"s1": ["o0"]}},
-                               headers={"X-CSRFToken": token, "Accept": "application/json"})
-        assert response.status_code == 200, response.get_data(as_text=True)
-        save = list(counted)
+        page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+        versions = {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', page)}
+        saves = []
+        for position in (1, 2):  # the first save of an attempt in a process also reads its question versions
+            counted.clear()
+            response = client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={
+                "position": position, "version": versions[position], "fields": {f"s{position}": ["o0"]}},
+                headers={"X-CSRFToken": token, "Accept": "application/json"})
+            assert response.status_code == 200, response.get_data(as_text=True)
+            saves.append(list(counted))
+        first, save = saves
         timings = {}
         for quiz_id, right in ((plan["practice_quiz_id"], "o0"), (plan["exam_quiz_id"], plan["right"])):
             response = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token})
@@ -389,8 +398,9 @@ def probe_queries_per_save(config: dict, plan: dict, secret: str) -> dict:
         sa.event.remove(engine, "before_cursor_execute", listener)
         with app.app_context():
             db.engine.dispose()
-    return {**timings, "start": start, "autosave": len(save), "autosave_statements": [s.split()[0] + " " + s.split()[1]
-                                                                         for s in save if s.split()]}
+    words = lambda statements: [" ".join(s.split()[:2]) for s in statements if s.split()]  # noqa: E731
+    return {**timings, "start": start, "autosave": len(save), "autosave_statements": words(save),
+            "first_autosave_in_process": len(first), "first_autosave_statements": words(first)}
 
 
 def check_database(config: dict, plan: dict, users: int, loads: list, finished: set) -> dict:
@@ -529,7 +539,8 @@ def report(args, kind, out, settings, server, plan, probe, load, burst, base, ki
     ratio = cap["per_s"] / hello["per_s"] if cap["per_s"] and hello["per_s"] else None
     print(f"answer-save capacity {cap['per_s']} saves/s vs bare Flask {hello['per_s']} requests/s: "
           f"ratio {ratio:.2f}" if ratio else "ratio: n/a")
-    print(f"SQL statements: {probe['autosave']} per autosave ({', '.join(probe['autosave_statements'])}), "
+    print(f"SQL statements: {probe['autosave']} per autosave ({', '.join(probe['autosave_statements'])}; "
+          f"the first in a process {probe['first_autosave_in_process']}), "
           f"{probe['start']} per start; one finish alone: {probe['finish_ms_practice']} ms without a certificate, "
           f"{probe['finish_ms_exam_with_certificate']} ms with one (recorded; lms worker renders its PDF)")
     ready = load.stats.get("cert_ready")

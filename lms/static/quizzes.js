@@ -31,12 +31,13 @@
 
   function save(fieldset) {
     var position = parseInt(fieldset.getAttribute("data-position"), 10);
+    var version = parseInt(fieldset.getAttribute("data-version"), 10);
     pending[position] = true;
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify({position: position, fields: slotFields(fieldset)})
+      body: JSON.stringify({position: position, version: version, fields: slotFields(fieldset)})
     }).then(function (response) {
       return response.json().then(function (body) { return {ok: response.ok, body: body}; });
     }).then(function (result) {

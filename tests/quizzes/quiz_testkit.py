@@ -126,8 +126,26 @@ def attempt_slots(app, attempt_id: int) -> list[tuple[int, str]]:
                                   .order_by(AttemptSlot.position)).all()
 
 
-def autosave(client, attempt_id: int, position: int, fields: dict, token: str):
-    return client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={"position": position, "fields": fields},
+SLOT_VERSION = object()  # autosave's default: send the slot's question version, as quizzes.js does
+
+
+def slot_version(app, attempt_id: int, position: int) -> int | None:
+    """The question version the page names for a slot (its ``data-version``); None if no such slot."""
+    import sqlalchemy as sa
+
+    from lms.quizzes.models import AttemptSlot
+
+    with app.app_context():
+        return db.session.scalar(sa.select(AttemptSlot.question_version_id).where(
+            AttemptSlot.attempt_id == attempt_id, AttemptSlot.position == position))
+
+
+def autosave(client, attempt_id: int, position: int, fields: dict, token: str, *, version=SLOT_VERSION):
+    """POST one slot as quizzes.js does. ``version=None`` leaves the version out (an older page)."""
+    if version is SLOT_VERSION:
+        version = slot_version(client.application, attempt_id, position)
+    body = {"position": position, "fields": fields, **({"version": version} if version is not None else {})}
+    return client.post(f"/quizzes/attempts/{attempt_id}/autosave", json=body,
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
 
 

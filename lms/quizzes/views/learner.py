@@ -17,6 +17,7 @@ from lms.quizzes.present import (
     chosen_values, correct_answer, fields_from_form, fields_from_json, render_text, response_from_fields,
 )
 from lms.quizzes.qtypes import ResponseError
+from lms.quizzes.quick_save import save_answer_quickly
 from lms.quizzes.registry import question_types
 from lms.quizzes.services import STAFF, can_take, final_percent, quiz_passed
 from lms.quizzes.views import bp
@@ -111,7 +112,7 @@ def _slot_views(attempt: Attempt, *, with_review: bool = False) -> list[dict]:
         qtype = registry.get(version.qtype)
         response = answer.response if answer else None
         seed = f"{attempt.seed}:{slot.position}" if attempt.quiz.shuffle_options else None
-        item = {"position": slot.position, "slot": slot, "qtype": version.qtype, "max_mark": slot.max_mark,
+        item = {"position": slot.position, "version_id": slot.question_version_id, "slot": slot, "qtype": version.qtype, "max_mark": slot.max_mark,
                 "text": render_text(version.text, version.text_format),
                 "view": qtype.public_view(version.definition, shuffle_seed=seed),
                 "chosen": chosen_values(version.qtype, response), "answered": answer is not None}
@@ -185,13 +186,17 @@ def _json_error(status: int, code: str, message, **extra):
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
 @session_login_required  # the hottest request of an exam: save_answers checks the account itself
 def autosave(attempt_id: int):
-    """Save one slot (JSON ``{"position": n, "fields": {...}}``); saving the same answer again is harmless."""
+    """Save one slot (JSON ``{"position": n, "version": v, "fields": {...}}``); saving the same answer
+    again is harmless. ``version`` (the slot's question version, from the page) lets the common case
+    take one statement (quick_save); without it, or when that refuses, save_answers decides."""
     data = request.get_json(silent=True)
     position = data.get("position") if isinstance(data, dict) else None
     if not isinstance(position, int) or isinstance(position, bool):
         return _json_error(400, "bad_request", _("The answer could not be read."))
     try:
         fields = fields_from_json(data)
+        if save_answer_quickly(attempt_id, g.lms_user_id, position, data.get("version"), fields, parse=_parse):
+            return jsonify({"saved": True, "position": position})
         svc.save_answers(attempt_id, g.lms_user_id, {position: fields}, parse=_parse)
     except LookupError:
         db.session.rollback()

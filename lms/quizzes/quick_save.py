@@ -1,0 +1,131 @@
+"""The autosave's common case in one SQL statement: the exam campaign's hottest write.
+
+``attempts.save_answers`` reads the attempt and its slots, checks them in Python, then upserts:
+on PostgreSQL that is BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT, four round trips through the
+ORM session. Here the checks move into the statement itself::
+
+    INSERT INTO quiz_answer (slot_id, response, saved_at)
+    SELECT slot.id, :response, :now FROM quiz_attempt JOIN "user" … JOIN quiz_attempt_slot …
+    WHERE the attempt is the learner's, open and in time, the account and dealer are active,
+          and the slot at :position shows question version :version [FOR UPDATE OF quiz_attempt]
+    ON CONFLICT (slot_id) DO UPDATE … RETURNING slot_id
+
+run on a connection of its own: in autocommit on PostgreSQL (one round trip), in a queued
+``BEGIN IMMEDIATE`` on SQLite. The page names the question version of each slot
+(``data-version``) and quizzes.js sends it, so the response can be checked against that version's
+definition before the statement, without reading the slot first.
+
+Every other case (no version sent, a definition not yet in this process, an answer that does not
+parse, a statement that matched no row because the attempt is finished, late, someone else's, or
+the account was deactivated) returns False, and the caller runs ``save_answers``, which decides
+and explains exactly as before. This path only ever says yes.
+
+The definitions are cached per app, keyed by version id, and only for versions an attempt slot
+uses: such a version is never edited (``bank.edit_question`` adds a new one) nor deleted (no code
+deletes questions), so the cache cannot go stale.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from lms.auth.models import Dealer, User
+from lms.extensions import db
+from lms.quizzes.attempts import grace
+from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
+from lms.quizzes.qtypes import ResponseError
+from lms.quizzes.registry import question_types
+from lms.timeutil import utcnow
+
+# Enough for every version of a large campaign's quizzes; a client cannot grow it past this.
+CACHE_LIMIT = 4096
+
+_attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
+_users, _dealers, _answers = User.__table__, Dealer.__table__, Answer.__table__
+
+# The versions an attempt's slots show: they are in use, so immutable, and safe to keep.
+_VERSIONS_OF_ATTEMPT = (
+    sa.select(_versions.c.id, _versions.c.qtype, _versions.c.definition)
+    .join(_slots, _slots.c.question_version_id == _versions.c.id)
+    .where(_slots.c.attempt_id == sa.bindparam("attempt_id"))
+)
+
+
+def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id, fields: dict, *, parse,
+                        now: datetime | None = None) -> bool:
+    """Save one slot's answer if every check passes in one statement; False means "use save_answers"."""
+    if not isinstance(version_id, int) or isinstance(version_id, bool):
+        return False
+    engine = db.engine
+    postgresql = engine.dialect.name == "postgresql"
+    connection = engine.connect()
+    try:
+        if postgresql:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        known = _definitions()
+        if version_id not in known:
+            _remember_versions(connection, attempt_id, known)
+        if version_id not in known:
+            return False
+        qtype_name, definition = known[version_id]
+        qtype = question_types().get(qtype_name)
+        try:
+            response = qtype.normalize_response(definition, parse(qtype, definition, position, fields))
+        except ResponseError:
+            return False  # save_answers checks ownership first, then explains the problem
+        now = now or utcnow()
+        saved = connection.execute(_upsert(engine.dialect.name), {
+            "attempt_id": attempt_id, "user_id": user_id, "position": position, "version_id": version_id,
+            "cutoff": now - grace(), "response": response, "now": now}).first()
+        if not postgresql:
+            connection.commit()
+        return saved is not None
+    finally:
+        connection.close()
+
+
+def _definitions() -> dict:
+    return current_app.extensions.setdefault("lms_quiz_version_definitions", {})
+
+
+def _remember_versions(connection, attempt_id: int, known: dict) -> None:
+    rows = connection.execute(_VERSIONS_OF_ATTEMPT, {"attempt_id": attempt_id}).all()
+    if len(known) + len(rows) > CACHE_LIMIT:
+        known.clear()
+    for version_id, qtype_name, definition in rows:
+        known[version_id] = (qtype_name, definition)
+
+
+@functools.cache
+def _upsert(dialect: str):
+    """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING, built once per dialect."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    source = (
+        sa.select(_slots.c.id, sa.bindparam("response", type_=_answers.c.response.type),
+                  sa.bindparam("now", type_=_answers.c.saved_at.type))
+        .select_from(
+            _attempts.join(_users, _users.c.id == _attempts.c.user_id)
+            .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id)
+            .join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id,
+                                  _slots.c.position == sa.bindparam("position"),
+                                  _slots.c.question_version_id == sa.bindparam("version_id"))))
+        .where(_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
+               _attempts.c.state == "open",
+               sa.or_(_attempts.c.deadline_at.is_(None),
+                      _attempts.c.deadline_at >= sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type)),
+               _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+        # Serialises the save with a concurrent finish on PostgreSQL: a finish that commits first
+        # leaves the attempt "finished", the re-checked WHERE fails and nothing is written.
+        .with_for_update(of=_attempts)
+    )
+    statement = insert(_answers).from_select(["slot_id", "response", "saved_at"], source)
+    return statement.on_conflict_do_update(
+        index_elements=[_answers.c.slot_id],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+    ).returning(_answers.c.slot_id)
