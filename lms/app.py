@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as config_module
-from lms.database import configure_sqlite, database_uri, engine_options
+from lms.database import configure_postgresql, configure_sqlite, database_uri, engine_options
 from lms.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -112,11 +112,13 @@ migrate.configure(set_version_locations)
 
 
 def init_extensions(app: Flask) -> None:
-    """Bind the extensions; SQLite engines get WAL and immediate write transactions."""
+    """Bind the extensions; SQLite engines get WAL and immediate write transactions, PostgreSQL ones a ping."""
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        elif db.engine.dialect.name == "postgresql":
+            configure_postgresql(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     from lms.web import mark_cookies_secure

@@ -1,11 +1,14 @@
 """Engine set-up per backend: SQLite gets WAL, a busy timeout and immediate write transactions."""
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 
 from lms import sqlite_writers
 
@@ -25,10 +28,49 @@ def database_uri(config, instance_path: str) -> str:
 
 
 def engine_options(uri: str) -> dict:
-    """Pool options: SQLite connections wait for the write lock instead of failing at once."""
+    """Pool options: SQLite connections wait for the write lock instead of failing at once.
+
+    PostgreSQL connections are pinged as they leave the pool, like ``pool_pre_ping``, but by
+    configure_postgresql, so that one idempotent hot write can skip the ping (unpinged_checkout).
+    """
     if uri.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    return {}
+
+
+_UNPINGED = contextvars.ContextVar("lms_unpinged_checkout", default=False)
+
+
+def configure_postgresql(engine: Engine) -> None:
+    """Ping every connection taken from the pool, so a restarted server costs no failed request.
+
+    A dead connection raises DisconnectionError here; the pool then replaces it and tries again.
+    """
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection, _record, _proxy):
+        if _UNPINGED.get():
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError(str(error)) from error
+            raise
+
+
+@contextmanager
+def unpinged_checkout():
+    """Connections taken inside skip the ping (one round trip) on PostgreSQL.
+
+    Only for a caller that runs one idempotent statement and runs it again when it fails on a
+    dropped connection (``DBAPIError.connection_invalidated``): the autosave (quizzes.quick_save).
+    """
+    token = _UNPINGED.set(True)
+    try:
+        yield
+    finally:
+        _UNPINGED.reset(token)
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -50,3 +50,21 @@ def serious_accessibility_violations(page) -> list[str]:
         for violation in results.response["violations"]
         if violation.get("impact") in ("serious", "critical")
     ]
+
+
+def drop_pooled_connections(engine) -> int:
+    """Terminate the server side of every idle connection in ``engine``'s pool (PostgreSQL), as a
+    server restart does; returns how many. The pool does not know until it uses them."""
+    import sqlalchemy as sa
+
+    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]
+    pids = [connection.scalar(sa.text("SELECT pg_backend_pid()")) for connection in pooled]
+    for connection in pooled:
+        connection.close()
+    admin = sa.create_engine(engine.url)
+    try:
+        with admin.connect() as connection:
+            return connection.scalar(sa.text("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                                              "FROM unnest(CAST(:pids AS int[])) AS pid"), {"pids": pids})
+    finally:
+        admin.dispose()

@@ -10,8 +10,8 @@ ORM session. Here the checks move into the statement itself::
           and the slot at :position shows question version :version [FOR UPDATE OF quiz_attempt]
     ON CONFLICT (slot_id) DO UPDATE … RETURNING slot_id
 
-run on a connection of its own: in autocommit on PostgreSQL (one round trip), in a queued
-``BEGIN IMMEDIATE`` on SQLite. The page names the question version of each slot
+run on a connection of its own: in autocommit on PostgreSQL (one round trip: it skips the pool's
+ping and retries once on a dropped connection instead), in a queued ``BEGIN IMMEDIATE`` on SQLite. The page names the question version of each slot
 (``data-version``) and quizzes.js sends it, so the response can be checked against that version's
 definition before the statement, without reading the slot first.
 
@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms.auth.models import Dealer, User
+from lms.database import unpinged_checkout
 from lms.extensions import db
 from lms.quizzes.attempts import grace
 from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
@@ -59,9 +60,22 @@ def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id
     """Save one slot's answer if every check passes in one statement; False means "use save_answers"."""
     if not isinstance(version_id, int) or isinstance(version_id, bool):
         return False
+    now = now or utcnow()
+    try:
+        return _save(attempt_id, user_id, position, version_id, fields, parse, now)
+    except sa.exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    # The connection skipped its ping and was dead (a restarted server): the pool has dropped it,
+    # and saving the same answer twice is harmless, so go once more on a fresh one.
+    return _save(attempt_id, user_id, position, version_id, fields, parse, now)
+
+
+def _save(attempt_id: int, user_id: int, position: int, version_id: int, fields: dict, parse, now: datetime) -> bool:
     engine = db.engine
     postgresql = engine.dialect.name == "postgresql"
-    connection = engine.connect()
+    with unpinged_checkout():
+        connection = engine.connect()
     try:
         if postgresql:
             connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -76,7 +90,6 @@ def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id
             response = qtype.normalize_response(definition, parse(qtype, definition, position, fields))
         except ResponseError:
             return False  # save_answers checks ownership first, then explains the problem
-        now = now or utcnow()
         saved = connection.execute(_upsert(engine.dialect.name), {
             "attempt_id": attempt_id, "user_id": user_id, "position": position, "version_id": version_id,
             "cutoff": now - grace(), "response": response, "now": now}).first()

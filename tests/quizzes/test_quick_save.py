@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, slot_version, start, user_id
 
 from lms.extensions import db
+from lms.testing import drop_pooled_connections
 from lms.quizzes import quick_save
 from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
 
@@ -170,3 +171,22 @@ def test_saves_racing_a_finish_are_graded_or_refused_never_lost(qapp):
             assert fractions[position] == 1, f"answer at {position} acknowledged but not graded"
     right = sum(1 for status, _ in outcomes.values() if status == 200)
     assert float(attempt.percent) == pytest.approx(100 * right / slots)
+
+
+def test_an_autosave_survives_the_database_dropping_every_connection(qapp):
+    """The quick save skips the pool's ping; a dropped connection makes it go again, not fail."""
+    with qapp.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL drops connections; SQLite has none to drop")
+    quiz = build_quiz(qapp, types=["single_choice", "true_false"])
+    client = login(qapp.test_client(), "learner")
+    attempt_id = start(client, quiz["quiz_id"])
+    token = page_token(client, attempt_id)
+    version = slot_version(qapp, attempt_id, 1)  # read now: reading it later would check out (and heal) a connection
+    assert autosave(client, attempt_id, 1, {"s1": ["ob"]}, token, version=version).status_code == 200
+    with qapp.app_context():
+        engine = db.engine
+    assert drop_pooled_connections(engine) >= 1
+    assert autosave(client, attempt_id, 1, {"s1": ["oa"]}, token, version=version).status_code == 200
+    assert client.get(f"/quizzes/attempts/{attempt_id}").status_code == 200  # pinged, reconnected
+    assert stored(qapp, attempt_id)[1] == {"choice": "oa"}
