@@ -68,7 +68,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config.update(overrides)
     uri = database_uri(app.config, app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(uri, int(app.config["DATABASE_POOL_SIZE"])))
 
 
 def check_secret_key(app: Flask) -> None:

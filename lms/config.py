@@ -10,6 +10,10 @@ class DefaultConfig:
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means: a SQLite file ``lms.sqlite3`` in the instance folder.
     DATABASE_URL = None
+    # Connections each server process keeps open. At least gunicorn's --threads: a smaller pool
+    # opens and closes a connection for every request beyond it (on PostgreSQL a new server
+    # process each time, measured as the largest cost of an answer save under load).
+    DATABASE_POOL_SIZE = 10
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     # Comma-separated plugin names (entry-point names) that must not be loaded.
     DISABLED_PLUGINS = ""

@@ -27,15 +27,19 @@ def database_uri(config, instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
 
 
-def engine_options(uri: str) -> dict:
-    """Pool options: SQLite connections wait for the write lock instead of failing at once.
+def engine_options(uri: str, pool_size: int = 10) -> dict:
+    """Pool options: ``pool_size`` connections kept open (as many again opened for bursts).
+    SQLite connections wait for the write lock instead of failing at once.
 
     PostgreSQL connections are pinged as they leave the pool, like ``pool_pre_ping``, but by
     configure_postgresql, so that one idempotent hot write can skip the ping (unpinged_checkout).
     """
     if uri.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {}
+        if uri in ("sqlite://", "sqlite:///:memory:"):
+            return {"connect_args": {"check_same_thread": False}}  # one connection; no pool to size
+        return {"connect_args": {"timeout": 30, "check_same_thread": False},
+                "pool_size": pool_size, "max_overflow": pool_size}
+    return {"pool_size": pool_size, "max_overflow": pool_size}
 
 
 _UNPINGED = contextvars.ContextVar("lms_unpinged_checkout", default=False)
