@@ -5,8 +5,9 @@ Flask-Babel is the exception: lms.i18n makes one per app, because it caches cata
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from lms.csrf import PortalCSRFProtect
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -20,4 +21,4 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = PortalCSRFProtect()

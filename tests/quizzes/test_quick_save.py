@@ -39,7 +39,7 @@ def positions_by_type(app, attempt_id: int) -> dict:
 
 
 def cached_versions(app) -> set:
-    return set(app.extensions.get("lms_quiz_version_definitions", {}))
+    return set(app.extensions.get("lms_quick_save", {}).get("definitions", {}))
 
 
 def data_statements(statements) -> list[str]:

@@ -1,0 +1,66 @@
+"""CSRF protection: Flask-WTF's, remembering which signed header tokens it has already verified.
+
+Every write request checks its token. A page sends the same signed token (in ``X-CSRFToken``) with
+each of its requests, and verifying its signature (HMAC, base64, JSON) and parsing the request for
+a form field was a tenth of an answer save's CPU. So once Flask-WTF has verified a header token,
+each process remembers the raw token it carries. Later requests with that exact signed value only
+compare the raw token with their session's, as Flask-WTF would after its signature check. Anything
+else (form tokens, unknown or altered values, a time limit on tokens) goes through Flask-WTF as usual.
+"""
+from __future__ import annotations
+
+import hmac
+
+from flask import current_app, g, request, session
+from flask_wtf import CSRFProtect
+from flask_wtf.csrf import same_origin
+
+VERIFIED_LIMIT = 4096  # signed tokens remembered per process; the memo starts over past this
+
+
+def _verified() -> dict[str, str]:
+    """This app's memo (per app: each has its own secret key): signed header token -> raw token."""
+    return current_app.extensions.setdefault("lms_csrf_verified", {})
+
+
+class PortalCSRFProtect(CSRFProtect):
+    def protect(self, apply_exemptions=False):
+        signed = self._header_token()
+        if signed is not None and self._already_verified(signed):
+            g.csrf_valid = True
+            return
+        super().protect(apply_exemptions)
+        if signed is not None and g.get("csrf_valid") and self._remembering():
+            verified = _verified()
+            if len(verified) >= VERIFIED_LIMIT:
+                verified.clear()
+            verified[signed] = session[current_app.config["WTF_CSRF_FIELD_NAME"]]
+
+    @staticmethod
+    def _header_token() -> str | None:
+        """The token of a JSON request (sent in a header; it has no form), else None."""
+        if not request.is_json or request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return None
+        for header in current_app.config["WTF_CSRF_HEADERS"]:
+            token = request.headers.get(header)
+            if token:
+                return token
+        return None
+
+    @staticmethod
+    def _remembering() -> bool:
+        """Only tokens that never expire by time (WTF_CSRF_TIME_LIMIT None, this portal's setting)."""
+        config = current_app.config
+        return config["WTF_CSRF_ENABLED"] and config.get("WTF_CSRF_TIME_LIMIT", 3600) is None
+
+    def _already_verified(self, signed: str) -> bool:
+        """The rest of Flask-WTF's check for a token whose signature it verified before."""
+        raw = _verified().get(signed)
+        if raw is None or not self._remembering():
+            return False
+        expected = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+        if not isinstance(expected, str) or not hmac.compare_digest(expected, raw):
+            return False
+        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
+            return bool(request.referrer) and same_origin(request.referrer, f"https://{request.host}/")
+        return True
