@@ -1,6 +1,6 @@
 """Exam-campaign load benchmark: N dealers sign in through SSO, take the same exam and fetch certificates.
 
-Run: python bench/exam_campaign.py [--users 200] [--ramp 30] [--think 2] [--kill-worker] [--rounds 3]
+Run: python bench/exam_campaign.py [--users 200] [--ramp 30] [--think 2] [--kill-worker] [--rounds 5]
      [--database postgresql://postgres@127.0.0.1:5432/bench_campaign] [--workers 4] [--threads 8]
 
 Set-up (a temporary instance folder; SQLite there unless --database names PostgreSQL, whose public
@@ -19,7 +19,7 @@ connection and a cookie jar per simulated dealer:
 2. capacity: the same dealers, no think time, all at once: 20 saves each on the practice quiz.
 3. baseline: the same gunicorn settings serving a bare Flask "hello" app, the same client and
    concurrency, 20 JSON POSTs each.
-   Phases 2 and 3 alternate for --rounds rounds (default 3; the PDF worker is stopped first, since
+   Phases 2 and 3 alternate for --rounds rounds (default 5; the PDF worker is stopped first, since
    every certificate is there by then). Ratio = the median over the rounds of capacity saves/s ÷
    hello requests/s: one slow moment of the machine does not decide it.
 Afterwards the database is checked: every acknowledged answer stored with its value, exactly one
@@ -500,7 +500,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keep-alive", type=int, default=30)
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker halfway through")
-    parser.add_argument("--rounds", type=int, default=3, help="capacity and baseline rounds, interleaved")
+    parser.add_argument("--rounds", type=int, default=5, help="capacity and baseline rounds, interleaved")
     parser.add_argument("--out", help="results file (default bench/results/exam_campaign-<db>[-kill].json)")
     args = parser.parse_args()
     kind = "postgresql" if args.database else "sqlite"
