@@ -42,16 +42,20 @@ def cached_versions(app) -> set:
     return set(app.extensions.get("lms_quick_save", {}).get("definitions", {}))
 
 
+def learner_attempt(app, types=("single_choice", "true_false")):
+    """A learner's started attempt: (client, attempt id, page token, {question type: position})."""
+    quiz = build_quiz(app, types=list(types))
+    client = login(app.test_client(), "learner")
+    attempt_id = start(client, quiz["quiz_id"])
+    return client, attempt_id, page_token(client, attempt_id), positions_by_type(app, attempt_id)
+
+
 def data_statements(statements) -> list[str]:
     return [s.split()[0].upper() for s in statements if s.split()[0].upper() in ("SELECT", "INSERT", "UPDATE")]
 
 
 def test_a_save_with_its_version_is_one_insert(qapp, query_counter):
-    quiz = build_quiz(qapp, types=["single_choice", "true_false"])
-    client = login(qapp.test_client(), "learner")
-    attempt_id = start(client, quiz["quiz_id"])
-    token = page_token(client, attempt_id)
-    where = positions_by_type(qapp, attempt_id)
+    client, attempt_id, token, where = learner_attempt(qapp)
     sc, tf = where["single_choice"], where["true_false"]
     versions = {p: slot_version(qapp, attempt_id, p) for p in (sc, tf)}  # read here, not in the counted request
     with query_counter() as first:
@@ -74,11 +78,7 @@ def test_the_page_names_each_slots_version(qapp):
 
 
 def test_a_version_that_lies_still_saves_against_the_slots_own_question(qapp):
-    quiz = build_quiz(qapp, types=["single_choice", "true_false"])
-    client = login(qapp.test_client(), "learner")
-    attempt_id = start(client, quiz["quiz_id"])
-    token = page_token(client, attempt_id)
-    where = positions_by_type(qapp, attempt_id)
+    client, attempt_id, token, where = learner_attempt(qapp)
     tf, sc = where["true_false"], where["single_choice"]
     # The true/false slot's answer, sent with the single-choice slot's version: "false" is no option
     # there, so the quick path declines and the full save reads the slot's real question.
