@@ -160,24 +160,50 @@ def load_slots(attempt_id: int) -> list[tuple[AttemptSlot, QuestionVersion, Answ
     return [tuple(row) for row in rows]
 
 
-# The autosave is the hottest write of an exam campaign. Its one read is built once, on the
+# The autosave is the hottest write of an exam campaign. Its statements are built once, on the
 # tables rather than the mapped classes, so each save binds parameters to an already compiled
-# Core statement and skips the ORM's per-statement work (see bench/exam_campaign.py). It reads
-# the attempt and the asked slots together, and checks that the account and its dealer are
-# active, so the autosave view need not load the account (session_login_required).
+# Core statement and skips the ORM's per-statement work (see bench/exam_campaign.py). They check
+# in SQL that the account and its dealer are active and own the attempt, so the autosave view
+# need not load the account (session_login_required).
 _attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
 _users, _dealers = User.__table__, Dealer.__table__
+
+
+def learners_attempt() -> tuple:
+    """Attempt ``:attempt_id`` joined to its learner and dealer, and the conditions that it is the
+    learner ``:user_id``'s and that the account and its dealer (if any) are active: the autosave's
+    ownership check in SQL, shared by save_answers and quick_save. Returns (tables, conditions)."""
+    tables = _attempts.join(_users, _users.c.id == _attempts.c.user_id).outerjoin(
+        _dealers, _dealers.c.id == _users.c.dealer_id)
+    conditions = (_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
+                  _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+    return tables, conditions
+
+
+def answer_upsert(dialect: str, source=None):
+    """INSERT into quiz_answer, rows bound at execution or taken from the select ``source``
+    (slot_id, response, saved_at); a later save of a slot overwrites the earlier one."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(Answer.__table__)
+    if source is not None:
+        statement = statement.from_select(["slot_id", "response", "saved_at"], source)
+    return statement.on_conflict_do_update(
+        index_elements=[Answer.__table__.c.slot_id],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+
+
+_tables, _owned = learners_attempt()
 _ATTEMPT_AND_SLOTS_FOR_SAVE = (
     sa.select(_attempts.c.state, _attempts.c.deadline_at,
               _slots.c.id.label("slot_id"), _slots.c.position, _versions.c.qtype, _versions.c.definition)
     .select_from(
-        _attempts.join(_users, _users.c.id == _attempts.c.user_id)
-        .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id)
-        .outerjoin(_slots.join(_versions, _versions.c.id == _slots.c.question_version_id),
-                   sa.and_(_slots.c.attempt_id == _attempts.c.id,
-                           _slots.c.position.in_(sa.bindparam("positions", expanding=True)))))
-    .where(_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
-           _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+        _tables.outerjoin(_slots.join(_versions, _versions.c.id == _slots.c.question_version_id),
+                          sa.and_(_slots.c.attempt_id == _attempts.c.id,
+                                  _slots.c.position.in_(sa.bindparam("positions", expanding=True)))))
+    .where(*_owned)
     .with_for_update(of=_attempts)
 )
 
@@ -220,17 +246,8 @@ def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: d
     return sorted(positions)
 
 
-@functools.cache
-def _answer_upsert(dialect: str):
-    """INSERT … ON CONFLICT (slot) DO UPDATE, built once per dialect and run with bound rows."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Answer.__table__)
-    return statement.on_conflict_do_update(
-        index_elements=[Answer.__table__.c.slot_id],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+# Built once per dialect and run with bound rows.
+_answer_upsert = functools.cache(answer_upsert)
 
 
 def finish_attempt(attempt_id: int, *, now: datetime | None = None) -> AttemptResult | None:

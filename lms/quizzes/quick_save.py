@@ -26,16 +26,14 @@ deletes questions), so the cache cannot go stale.
 """
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 
-from lms.auth.models import Dealer, User
 from lms.database import unpinged_checkout
 from lms.extensions import db
-from lms.quizzes.attempts import grace
+from lms.quizzes.attempts import answer_upsert, grace, learners_attempt
 from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
 from lms.quizzes.qtypes import ResponseError
 from lms.quizzes.registry import question_types
@@ -45,7 +43,7 @@ from lms.timeutil import utcnow
 CACHE_LIMIT = 4096
 
 _attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
-_users, _dealers, _answers = User.__table__, Dealer.__table__, Answer.__table__
+_answers = Answer.__table__
 
 # The versions an attempt's slots show: they are in use, so immutable, and safe to keep.
 _VERSIONS_OF_ATTEMPT = (
@@ -147,33 +145,21 @@ class _DriverStatement:
         return tuple(values[name] for name in self.order) if self.order else values
 
 
-@functools.cache
 def _upsert(dialect: str):
-    """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING, built once per dialect."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING; compiled once per app (_DriverStatement)."""
+    tables, owned = learners_attempt()
     source = (
         sa.select(_slots.c.id, sa.bindparam("response", type_=_answers.c.response.type),
                   sa.bindparam("now", type_=_answers.c.saved_at.type))
         .select_from(
-            _attempts.join(_users, _users.c.id == _attempts.c.user_id)
-            .outerjoin(_dealers, _dealers.c.id == _users.c.dealer_id)
-            .join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id,
-                                  _slots.c.position == sa.bindparam("position"),
-                                  _slots.c.question_version_id == sa.bindparam("version_id"))))
-        .where(_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
-               _attempts.c.state == "open",
+            tables.join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id,
+                                        _slots.c.position == sa.bindparam("position"),
+                                        _slots.c.question_version_id == sa.bindparam("version_id"))))
+        .where(*owned, _attempts.c.state == "open",
                sa.or_(_attempts.c.deadline_at.is_(None),
-                      _attempts.c.deadline_at >= sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type)),
-               _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+                      _attempts.c.deadline_at >= sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type)))
         # Serialises the save with a concurrent finish on PostgreSQL: a finish that commits first
         # leaves the attempt "finished", the re-checked WHERE fails and nothing is written.
         .with_for_update(of=_attempts)
     )
-    statement = insert(_answers).from_select(["slot_id", "response", "saved_at"], source)
-    return statement.on_conflict_do_update(
-        index_elements=[_answers.c.slot_id],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
-    ).returning(_answers.c.slot_id)
+    return answer_upsert(dialect, source).returning(_answers.c.slot_id)
