@@ -112,7 +112,7 @@ def _slot_views(attempt: Attempt, *, with_review: bool = False) -> list[dict]:
         qtype = registry.get(version.qtype)
         response = answer.response if answer else None
         seed = f"{attempt.seed}:{slot.position}" if attempt.quiz.shuffle_options else None
-        item = {"position": slot.position, "version_id": slot.question_version_id, "slot": slot, "qtype": version.qtype, "max_mark": slot.max_mark,
+        item = {"position": slot.position, "slot": slot, "qtype": version.qtype, "max_mark": slot.max_mark,
                 "text": render_text(version.text, version.text_format),
                 "view": qtype.public_view(version.definition, shuffle_seed=seed),
                 "chosen": chosen_values(version.qtype, response), "answered": answer is not None}
