@@ -10,6 +10,7 @@ import asyncio
 import math
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -40,6 +41,13 @@ def hello_app():
         return "ok"
 
     return app
+
+
+# --- the attempt page --------------------------------------------------------------------------
+
+def slot_versions(html: str) -> dict[int, int]:
+    """Each slot's question version, read from the attempt page as quizzes.js reads it (position -> version)."""
+    return {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', html)}
 
 
 # --- HTTP client ----------------------------------------------------------------------------

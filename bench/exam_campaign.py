@@ -228,8 +228,7 @@ async def start_quiz(load: Load, client: cs.Client, quiz_id: int, token: str, pr
     page = await load.op(prefix + "attempt_page", client, lambda: ("GET", f"/quizzes/attempts/{attempt_id}", b"", {}),
                          lambda r: r.status == 200 and 'data-position="' in r.text)
     # Each slot's question version, as quizzes.js sends it with every save (the one-statement save).
-    versions = {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', page.text)}
-    return attempt_id, csrf_of(page), versions
+    return attempt_id, csrf_of(page), cs.slot_versions(page.text)
 
 
 async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clients: dict) -> None:
@@ -394,7 +393,7 @@ def probe_queries_per_save(config: dict, plan: dict, secret: str) -> dict:
         start = len(counted)
         attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
         page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-        versions = {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', page)}
+        versions = cs.slot_versions(page)
         saves = []
         for position in (1, 2):  # the first save of an attempt in a process also reads its question versions
             counted.clear()

@@ -31,6 +31,9 @@ from lms.extensions import db  # noqa: E402
 from lms.quizzes import bank  # noqa: E402
 from lms.quizzes.models import Quiz, QuizQuestion  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from campaign_support import slot_versions  # noqa: E402 - the attempt page, read as exam_campaign reads it
+
 PASSWORD = "bench-password"
 
 
@@ -102,7 +105,7 @@ def run(label: str, url: str, users: int, questions: int) -> None:
             response = timed(steps["start"], lambda: client.post(f"/quizzes/{quiz_id}/start"))
             attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
             page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-            versions = {int(p): int(v) for p, v in re.findall(r'data-position="(\d+)" data-version="(\d+)"', page)}
+            versions = slot_versions(page)
             for position in range(1, questions + 1):
                 # As quizzes.js sends it (the one-statement save), then as a page without data-version would.
                 for step, extra in (("autosave", {"version": versions[position]}), ("autosave, no version", {})):
