@@ -372,55 +372,58 @@ async def baseline(port: int, users: int) -> Load:
 
 
 def probe_queries_per_save(config: dict, plan: dict, secret: str) -> dict:
-    """SQL statements one autosave (and one start) runs, counted in-process on the same database."""
-    import sqlalchemy as sa
-
+    """SQL statements one autosave (and one start) sends, counted in-process on the same database
+    (on PostgreSQL at the driver: the autosave's own statement and the pool's pings too)."""
     from lms import create_app
     from lms.extensions import db
+    from lms.testing import statements_sent
 
     app = create_app(dict(config))
     client = app.test_client()
     assert client.post("/sso/jwt", data={"token": sso_token(secret, -1)}).status_code == 302
     html = client.get(f"/quizzes/{plan['practice_quiz_id']}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
-    counted: list[str] = []
     with app.app_context():
         engine = db.engine
-    listener = lambda *a: counted.append(a[2])  # noqa: E731 - (conn, cursor, statement, ...)
-    sa.event.listen(engine, "before_cursor_execute", listener)
     try:
-        response = client.post(f"/quizzes/{plan['practice_quiz_id']}/start", data={"csrf_token": token})
-        start = len(counted)
-        attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
-        page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-        versions = cs.slot_versions(page)
-        saves = []
-        for position in (1, 2):  # the first save of an attempt in a process also reads its question versions
-            counted.clear()
-            response = client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={
-                "position": position, "version": versions[position], "fields": {f"s{position}": ["o0"]}},
-                headers={"X-CSRFToken": token, "Accept": "application/json"})
-            assert response.status_code == 200, response.get_data(as_text=True)
-            saves.append(list(counted))
-        first, save = saves
-        timings = {}
-        for quiz_id, right in ((plan["practice_quiz_id"], "o0"), (plan["exam_quiz_id"], plan["right"])):
-            response = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token})
-            attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
-            for position in range(1, QUESTIONS + 1):
-                client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={"position": position, "fields": {
-                    f"s{position}": [right]}}, headers={"X-CSRFToken": token, "Accept": "application/json"})
-            started = time.perf_counter()
-            assert client.post(f"/quizzes/attempts/{attempt_id}/finish", data={"csrf_token": token}).status_code == 303
-            timings["finish_ms_" + ("practice" if quiz_id == plan["practice_quiz_id"] else "exam_with_certificate")] = \
-                round((time.perf_counter() - started) * 1000, 1)
+        with statements_sent(engine) as counted:
+            timings, start, first, save = probe_requests(client, plan, token, counted)
     finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
         with app.app_context():
             db.engine.dispose()
     words = lambda statements: [" ".join(s.split()[:2]) for s in statements if s.split()]  # noqa: E731
     return {**timings, "start": start, "autosave": len(save), "autosave_statements": words(save),
             "first_autosave_in_process": len(first), "first_autosave_statements": words(first)}
+
+
+def probe_requests(client, plan: dict, token: str, counted: list) -> tuple[dict, int, list, list]:
+    """A start and two autosaves, counted; then two whole attempts, for the finish's time."""
+    response = client.post(f"/quizzes/{plan['practice_quiz_id']}/start", data={"csrf_token": token})
+    start = len(counted)
+    attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
+    page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
+    versions = cs.slot_versions(page)
+    saves = []
+    for position in (1, 2):  # the first save of an attempt in a process also reads its question versions
+        counted.clear()
+        response = client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={
+            "position": position, "version": versions[position], "fields": {f"s{position}": ["o0"]}},
+            headers={"X-CSRFToken": token, "Accept": "application/json"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        saves.append(list(counted))
+    first, save = saves
+    timings = {}
+    for quiz_id, right in ((plan["practice_quiz_id"], "o0"), (plan["exam_quiz_id"], plan["right"])):
+        response = client.post(f"/quizzes/{quiz_id}/start", data={"csrf_token": token})
+        attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
+        for position in range(1, QUESTIONS + 1):
+            client.post(f"/quizzes/attempts/{attempt_id}/autosave", json={"position": position, "fields": {
+                f"s{position}": [right]}}, headers={"X-CSRFToken": token, "Accept": "application/json"})
+        started = time.perf_counter()
+        assert client.post(f"/quizzes/attempts/{attempt_id}/finish", data={"csrf_token": token}).status_code == 303
+        timings["finish_ms_" + ("practice" if quiz_id == plan["practice_quiz_id"] else "exam_with_certificate")] = \
+            round((time.perf_counter() - started) * 1000, 1)
+    return timings, start, first, save
 
 
 def check_database(config: dict, plan: dict, users: int, loads: list, finished: set) -> dict:

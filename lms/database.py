@@ -67,8 +67,9 @@ def configure_postgresql(engine: Engine) -> None:
 def unpinged_checkout():
     """Connections taken inside skip the ping (one round trip) on PostgreSQL.
 
-    Only for a caller that runs one idempotent statement and runs it again when it fails on a
-    dropped connection (``DBAPIError.connection_invalidated``): the autosave (quizzes.quick_save).
+    Only for a caller that runs one idempotent statement and, when it fails on a dropped
+    connection, drops that connection and runs it again on a pinged one: the autosave
+    (quizzes.quick_save).
     """
     token = _UNPINGED.set(True)
     try:

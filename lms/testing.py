@@ -6,6 +6,7 @@ root ``conftest.py``.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +69,39 @@ def drop_pooled_connections(engine) -> int:
                                               "FROM unnest(CAST(:pids AS int[])) AS pid"), {"pids": pids})
     finally:
         admin.dispose()
+
+
+@contextmanager
+def statements_sent(engine):
+    """Every SQL statement ``engine``'s connections send inside the block, as a list of strings.
+
+    On PostgreSQL it listens on every psycopg cursor, so it also sees what the autosave sends on the
+    pooled driver connection itself (quizzes.quick_save), and the pool's pings; SQLite's driver
+    cannot be listened on, and there SQLAlchemy's ``before_cursor_execute`` sees everything.
+    """
+    import sqlalchemy as sa
+
+    sent: list[str] = []
+    if engine.dialect.name != "postgresql":
+        def before_execute(_conn, _cursor, statement, *_rest):
+            sent.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before_execute)
+        try:
+            yield sent
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before_execute)
+        return
+    import psycopg
+
+    execute = psycopg.Cursor.execute
+
+    def recording_execute(cursor, query, *args, **kwargs):
+        sent.append(query.decode() if isinstance(query, bytes) else str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    psycopg.Cursor.execute = recording_execute
+    try:
+        yield sent
+    finally:
+        psycopg.Cursor.execute = execute
