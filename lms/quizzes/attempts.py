@@ -169,13 +169,16 @@ _attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, Questio
 _users, _dealers = User.__table__, Dealer.__table__
 
 
-def learners_attempt() -> tuple:
-    """Attempt ``:attempt_id`` joined to its learner and dealer, and the conditions that it is the
-    learner ``:user_id``'s and that the account and its dealer (if any) are active: the autosave's
-    ownership check in SQL, shared by save_answers and quick_save. Returns (tables, conditions)."""
+def learners_attempt(attempt_id=None, user_id=None) -> tuple:
+    """Attempt ``attempt_id`` joined to its learner and dealer, and the conditions that it is the
+    learner ``user_id``'s and that the account and its dealer (if any) are active: the autosave's
+    ownership check in SQL, shared by save_answers and quick_save. Both default to bound parameters
+    of those names; a batch of saves passes its rows' columns. Returns (tables, conditions)."""
+    attempt_id = sa.bindparam("attempt_id") if attempt_id is None else attempt_id
+    user_id = sa.bindparam("user_id") if user_id is None else user_id
     tables = _attempts.join(_users, _users.c.id == _attempts.c.user_id).outerjoin(
         _dealers, _dealers.c.id == _users.c.dealer_id)
-    conditions = (_attempts.c.id == sa.bindparam("attempt_id"), _attempts.c.user_id == sa.bindparam("user_id"),
+    conditions = (_attempts.c.id == attempt_id, _attempts.c.user_id == user_id,
                   _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
     return tables, conditions
 

@@ -28,6 +28,7 @@ deletes questions), so the cache cannot go stale.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -38,6 +39,7 @@ from lms.quizzes.attempts import answer_upsert, grace, learners_attempt
 from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
 from lms.quizzes.qtypes import ResponseError
 from lms.quizzes.registry import question_types
+from lms.quizzes.save_batches import SaveBatches
 from lms.timeutil import utcnow
 
 # Enough for every version of a large campaign's quizzes; a client cannot grow it past this.
@@ -72,12 +74,32 @@ def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id
         response = qtype.normalize_response(definition, parse(qtype, definition, position, fields))
     except ResponseError:
         return False  # save_answers checks ownership first, then explains the problem
-    upsert = _driver_upsert(engine.dialect)  # built with this engine's dialect (versions, flags)
-    parameters = upsert.parameters(attempt_id=attempt_id, user_id=user_id, position=position,
-                                   version_id=version_id, cutoff=now - grace(), response=response, now=now)
+    row = {"attempt_id": attempt_id, "user_id": user_id, "position": position, "version_id": version_id,
+           "cutoff": now - grace(), "response": response, "now": now}
     if engine.dialect.name == "postgresql":
-        return _upsert_on_postgresql(engine, upsert.sql, parameters) is not None
-    return _upsert_on_sqlite(engine, upsert.sql, parameters) is not None
+        return _batches(engine).save((attempt_id, position), row)
+    upsert = _statements(engine.dialect)["one"]
+    return _upsert_on_sqlite(engine, upsert.sql, upsert.parameters(**row)) is not None
+
+
+def _batches(engine) -> SaveBatches:
+    state = _state()
+    batches = state.get("batches")
+    if batches is None:  # setdefault is atomic: racing threads all get the one stored first
+        batches = state.setdefault("batches", SaveBatches(partial(_save_rows_on_postgresql, engine,
+                                                                  _statements(engine.dialect))))
+    return batches
+
+
+def _save_rows_on_postgresql(engine, statements: dict, rows: list[dict]) -> set[int]:
+    """The indexes of ``rows`` saved: one row by the one-row statement, several by the batch statement."""
+    if len(rows) == 1:
+        one = statements["one"]
+        return {0} if _upsert_on_postgresql(engine, one.sql, one.parameters(**rows[0])) else set()
+    batch = statements["batch"]
+    columns = {f"{name}s": [row[name] for row in rows] for name in _BATCH_COLUMNS if name != "n"}
+    saved = _upsert_on_postgresql(engine, batch.sql, batch.parameters(ns=list(range(len(rows))), **columns))
+    return {number for (number,) in saved}
 
 
 def _upsert_on_postgresql(engine, sql: str, parameters: dict):
@@ -98,7 +120,7 @@ def _upsert_on_postgresql(engine, sql: str, parameters: dict):
         connection = pooled.driver_connection
         try:
             connection.autocommit = True
-            row = connection.execute(sql, parameters).fetchone()
+            rows = connection.execute(sql, parameters).fetchall()
             connection.autocommit = False
         except BaseException as error:
             pooled.invalidate(error)  # closed and given back: its state (autocommit, a half-read reply) is unknown
@@ -108,7 +130,7 @@ def _upsert_on_postgresql(engine, sql: str, parameters: dict):
                 raise
         else:
             pooled.close()
-            return row
+            return rows
     raise AssertionError("unreachable: the second try returns or raises")
 
 
@@ -122,18 +144,22 @@ def _upsert_on_sqlite(engine, sql: str, parameters):
 
 def _state() -> dict:
     """What this app keeps: the question versions' definitions, and the statement compiled for its engine."""
-    return current_app.extensions.setdefault("lms_quick_save", {"definitions": {}, "upsert": None})
+    return current_app.extensions.setdefault("lms_quick_save", {"definitions": {}, "statements": None})
 
 
 def _definitions() -> dict:
     return _state()["definitions"]
 
 
-def _driver_upsert(dialect) -> _DriverStatement:
+def _statements(dialect) -> dict[str, _DriverStatement]:
+    """The one-row upsert (and on PostgreSQL the batch upsert), compiled for this app's engine."""
     state = _state()
-    if state["upsert"] is None:
-        state["upsert"] = _DriverStatement(_upsert(dialect.name), dialect)
-    return state["upsert"]
+    if state["statements"] is None:  # threads may race here: each builds the same, whole, then stores it
+        statements = {"one": _DriverStatement(_upsert(dialect.name), dialect)}
+        if dialect.name == "postgresql":
+            statements["batch"] = _DriverStatement(_batch_upsert(), dialect)
+        state["statements"] = statements
+    return state["statements"]
 
 
 def _remember_versions(engine, attempt_id: int, known: dict) -> None:
@@ -165,6 +191,40 @@ class _DriverStatement:
         for name, process in self.convert.items():
             values[name] = process(values[name])
         return tuple(values[name] for name in self.order) if self.order else values
+
+
+_BATCH_COLUMNS = {"n": sa.Integer(), "attempt_id": sa.Integer(), "user_id": sa.Integer(), "position": sa.Integer(),
+                  "version_id": sa.Integer(), "cutoff": _attempts.c.deadline_at.type,
+                  "response": _answers.c.response.type, "now": _answers.c.saved_at.type}
+
+
+def _batch_upsert():
+    """The upsert for several rows (PostgreSQL): unnest(:ns, :attempt_ids, …) as the rows, each
+    checked as the one-row statement checks it; returns the numbers ``n`` of the rows saved.
+
+    The attempts are locked in id order, so two workers' batches never wait for each other in a cycle.
+    """
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    rows = sa.func.unnest(*(sa.bindparam(f"{name}s", type_=ARRAY(type_)) for name, type_ in _BATCH_COLUMNS.items())
+                          ).table_valued(*(sa.column(name, type_) for name, type_ in _BATCH_COLUMNS.items())
+                                         ).render_derived(name="incoming")
+    tables, owned = learners_attempt(rows.c.attempt_id, rows.c.user_id)
+    chosen = (
+        sa.select(rows.c.n, _slots.c.id.label("slot_id"), rows.c.response, rows.c.now)
+        .select_from(
+            rows.join(tables, _attempts.c.id == rows.c.attempt_id)
+            .join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id, _slots.c.position == rows.c.position,
+                                  _slots.c.question_version_id == rows.c.version_id)))
+        .where(*owned, _attempts.c.state == "open",
+               sa.or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at >= rows.c.cutoff))
+        .order_by(_attempts.c.id)
+        .with_for_update(of=_attempts)
+        .cte("chosen")
+    )
+    written = answer_upsert("postgresql", sa.select(chosen.c.slot_id, chosen.c.response, chosen.c.now)
+                            ).returning(_answers.c.slot_id).cte("written")
+    return sa.select(chosen.c.n).join(written, written.c.slot_id == chosen.c.slot_id)
 
 
 def _upsert(dialect: str):

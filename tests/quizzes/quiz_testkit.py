@@ -164,3 +164,15 @@ def move_deadline(app, attempt_id: int, seconds_ago: int) -> None:
         attempt.deadline_at = utcnow() - timedelta(seconds=seconds_ago)
         attempt.started_at = attempt.deadline_at - timedelta(minutes=10)
         db.session.commit()
+
+
+def stored(app, attempt_id: int) -> dict:
+    """The answers stored for ``attempt_id``: {position: response}."""
+    import sqlalchemy as sa
+
+    from lms.quizzes.models import Answer, AttemptSlot
+
+    with app.app_context():
+        return dict(db.session.execute(
+            sa.select(AttemptSlot.position, Answer.response).join(Answer, Answer.slot_id == AttemptSlot.id)
+            .where(AttemptSlot.attempt_id == attempt_id)).all())

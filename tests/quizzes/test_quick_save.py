@@ -9,12 +9,12 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, slot_version, start, user_id
+from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, slot_version, start, stored, user_id
 
 from lms.extensions import db
 from lms.testing import drop_pooled_connections, statements_sent
 from lms.quizzes import quick_save
-from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
+from lms.quizzes.models import Attempt, AttemptSlot, QuestionVersion
 
 
 @pytest.fixture
@@ -22,13 +22,6 @@ def qapp(app_factory):
     app = app_factory(QUIZ_GRACE_SECONDS=30)
     load_demo(app)
     return app
-
-
-def stored(app, attempt_id: int) -> dict:
-    with app.app_context():
-        return dict(db.session.execute(
-            sa.select(AttemptSlot.position, Answer.response).join(Answer, Answer.slot_id == AttemptSlot.id)
-            .where(AttemptSlot.attempt_id == attempt_id)).all())
 
 
 def positions_by_type(app, attempt_id: int) -> dict:
