@@ -176,24 +176,11 @@ def query_counter():
     It listens on every engine, not just the ``app`` fixture's: tests that build their own app
     (``app_factory``) have their own engine, and a listener on the wrong one counts nothing.
     """
-    from contextlib import contextmanager
-
     from sqlalchemy.engine import Engine
 
-    @contextmanager
-    def counting():
-        statements = []
+    from lms.testing import sqlalchemy_statements
 
-        def before_execute(conn, cursor, statement, parameters, context, executemany):
-            statements.append(statement)
-
-        sa.event.listen(Engine, "before_cursor_execute", before_execute)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(Engine, "before_cursor_execute", before_execute)
-
-    return counting
+    return lambda: sqlalchemy_statements(Engine)
 
 
 # --- real browser (Chromium through Playwright) -------------------------------------------------

@@ -72,6 +72,24 @@ def drop_pooled_connections(engine) -> int:
 
 
 @contextmanager
+def sqlalchemy_statements(target):
+    """The statements SQLAlchemy sends inside the block, on ``target``: an engine, or the Engine
+    class for every engine (the ``query_counter`` fixture)."""
+    import sqlalchemy as sa
+
+    sent: list[str] = []
+
+    def before_execute(_conn, _cursor, statement, *_rest):
+        sent.append(statement)
+
+    sa.event.listen(target, "before_cursor_execute", before_execute)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(target, "before_cursor_execute", before_execute)
+
+
+@contextmanager
 def statements_sent(engine):
     """Every SQL statement ``engine``'s connections send inside the block, as a list of strings.
 
@@ -79,21 +97,13 @@ def statements_sent(engine):
     pooled driver connection itself (quizzes.quick_save), and the pool's pings; SQLite's driver
     cannot be listened on, and there SQLAlchemy's ``before_cursor_execute`` sees everything.
     """
-    import sqlalchemy as sa
-
-    sent: list[str] = []
     if engine.dialect.name != "postgresql":
-        def before_execute(_conn, _cursor, statement, *_rest):
-            sent.append(statement)
-
-        sa.event.listen(engine, "before_cursor_execute", before_execute)
-        try:
+        with sqlalchemy_statements(engine) as sent:
             yield sent
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", before_execute)
         return
     import psycopg
 
+    sent: list[str] = []
     execute = psycopg.Cursor.execute
 
     def recording_execute(cursor, query, *args, **kwargs):
