@@ -12,7 +12,9 @@ ORM session. Here the checks move into the statement itself::
 
 run on a connection of its own: on PostgreSQL in autocommit, straight on the pooled psycopg
 connection (one round trip: it skips the pool's ping and goes again on a dropped connection
-instead), on SQLite in a queued ``BEGIN IMMEDIATE``. The page names the question version of each
+instead), on SQLite in a queued ``BEGIN IMMEDIATE``. On PostgreSQL the saves of one process that
+arrive while a statement runs share the next one and its commit (``save_batches``): the same
+checks, row by row, over ``unnest`` of their parameters. The page names the question version of each
 slot (``data-version``) and quizzes.js sends it, so the response can be checked against that
 version's definition before the statement, without reading the slot first.
 
