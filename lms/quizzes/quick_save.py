@@ -145,7 +145,8 @@ def _upsert_on_sqlite(engine, sql: str, parameters):
 
 
 def _state() -> dict:
-    """What this app keeps: the question versions' definitions, and the statement compiled for its engine."""
+    """What this app keeps: the question versions' definitions, the statements compiled for its
+    engine, and on PostgreSQL its SaveBatches."""
     return current_app.extensions.setdefault("lms_quick_save", {"definitions": {}, "statements": None})
 
 
@@ -195,6 +196,21 @@ class _DriverStatement:
         return tuple(values[name] for name in self.order) if self.order else values
 
 
+def _open_slot(attempt_id, user_id, position, version_id, cutoff, *, rows=None) -> tuple:
+    """The slot at ``position`` showing ``version_id`` in the learner's attempt, joined, and every
+    check a save passes: the learner's own, active account and dealer, open, and not past its
+    deadline plus grace (``cutoff``). Shared by the one-row and the batch statement, whose ``rows``
+    come first in the join so that the slot's join can name their columns. (tables, checks)"""
+    tables, owned = learners_attempt(attempt_id, user_id)
+    if rows is not None:
+        tables = rows.join(tables, _attempts.c.id == attempt_id)
+    tables = tables.join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id, _slots.c.position == position,
+                                         _slots.c.question_version_id == version_id))
+    checks = (*owned, _attempts.c.state == "open",
+              sa.or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at >= cutoff))
+    return tables, checks
+
+
 _BATCH_COLUMNS = {"n": sa.Integer(), "attempt_id": sa.Integer(), "user_id": sa.Integer(), "position": sa.Integer(),
                   "version_id": sa.Integer(), "cutoff": _attempts.c.deadline_at.type,
                   "response": _answers.c.response.type, "now": _answers.c.saved_at.type}
@@ -211,15 +227,12 @@ def _batch_upsert():
     rows = sa.func.unnest(*(sa.bindparam(f"{name}s", type_=ARRAY(type_)) for name, type_ in _BATCH_COLUMNS.items())
                           ).table_valued(*(sa.column(name, type_) for name, type_ in _BATCH_COLUMNS.items())
                                          ).render_derived(name="incoming")
-    tables, owned = learners_attempt(rows.c.attempt_id, rows.c.user_id)
+    tables, checks = _open_slot(rows.c.attempt_id, rows.c.user_id, rows.c.position, rows.c.version_id,
+                                rows.c.cutoff, rows=rows)
     chosen = (
         sa.select(rows.c.n, _slots.c.id.label("slot_id"), rows.c.response, rows.c.now)
-        .select_from(
-            rows.join(tables, _attempts.c.id == rows.c.attempt_id)
-            .join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id, _slots.c.position == rows.c.position,
-                                  _slots.c.question_version_id == rows.c.version_id)))
-        .where(*owned, _attempts.c.state == "open",
-               sa.or_(_attempts.c.deadline_at.is_(None), _attempts.c.deadline_at >= rows.c.cutoff))
+        .select_from(tables)
+        .where(*checks)
         .order_by(_attempts.c.id)
         .with_for_update(of=_attempts)
         .cte("chosen")
@@ -231,17 +244,13 @@ def _batch_upsert():
 
 def _upsert(dialect: str):
     """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING; compiled once per app (_DriverStatement)."""
-    tables, owned = learners_attempt()
+    tables, checks = _open_slot(sa.bindparam("attempt_id"), sa.bindparam("user_id"), sa.bindparam("position"),
+                                sa.bindparam("version_id"), sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type))
     source = (
         sa.select(_slots.c.id, sa.bindparam("response", type_=_answers.c.response.type),
                   sa.bindparam("now", type_=_answers.c.saved_at.type))
-        .select_from(
-            tables.join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id,
-                                        _slots.c.position == sa.bindparam("position"),
-                                        _slots.c.question_version_id == sa.bindparam("version_id"))))
-        .where(*owned, _attempts.c.state == "open",
-               sa.or_(_attempts.c.deadline_at.is_(None),
-                      _attempts.c.deadline_at >= sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type)))
+        .select_from(tables)
+        .where(*checks)
         # Serialises the save with a concurrent finish on PostgreSQL: a finish that commits first
         # leaves the attempt "finished", the re-checked WHERE fails and nothing is written.
         .with_for_update(of=_attempts)
