@@ -1,14 +1,16 @@
 """The ``lms`` command: Flask's CLI bound to the app factory, plus the portal's own commands."""
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
 import sqlalchemy as sa
 from flask import current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, with_appcontext
 
 from lms.app import ConfigurationError, create_app
+from lms.warnings_policy import hide_third_party_deprecations
 
 
 _cli_apps = []  # apps this command built, so their connection pools close when it ends
@@ -37,6 +39,20 @@ class PortalGroup(FlaskGroup):
         ctx.call_on_close(_close_apps)
         return ctx
 
+    def list_commands(self, ctx):
+        """``lms --help`` builds the app only to list the commands it adds; it prints no start-up
+        notice meant for a running portal, and a configuration error is one line, not a traceback."""
+        logging.disable(logging.WARNING)
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except ConfigurationError as error:
+            click.echo(f"Note: only the set-up commands are listed until the configuration is valid: {error}\n",
+                       err=True)
+            return sorted(self.commands)
+        finally:
+            logging.disable(logging.NOTSET)
+        return super().list_commands(ctx)
+
 
 @click.group(cls=PortalGroup, create_app=_make_app, add_version_option=False, load_dotenv=False,
              set_debug_flag=False)
@@ -46,6 +62,7 @@ def cli():
 
 def main() -> None:
     """Console entry point: configuration errors are printed plainly, without a traceback."""
+    hide_third_party_deprecations()
     try:
         cli.main(prog_name="lms")
     except ConfigurationError as error:
@@ -130,10 +147,16 @@ def demo_command(host: str, port: int):
     with app.app_context():
         init_database(demo=True)
     click.echo(f"\nThe portal is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    from werkzeug.serving import run_simple
+    from lms.devserver import make_dev_server
 
     # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    server = make_dev_server(app, host, port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 users_group = AppGroup("users", help="Manage user accounts.")

@@ -125,3 +125,33 @@ def test_lms_demo_serves_a_russian_portal(tmp_path):
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "learner@demo.example.com" in output and f"http://127.0.0.1:{port}/" in output
+
+
+def run_lms(tmp_path, *args, **env):
+    """``lms`` as a person runs it: a new process, its own instance folder, warnings as Python
+    shows them by default (no pytest filters)."""
+    import os
+    import subprocess
+    import sys
+
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("LMS_", "PYTHONWARNINGS"))}
+    environ.update({"LMS_INSTANCE_PATH": str(tmp_path / "instance"),
+                    "LMS_DATABASE_URL": "sqlite:///" + str(tmp_path / "cli.sqlite3")}, **env)
+    return subprocess.run([sys.executable, "-c", "from lms.cli import main; main()", *args],
+                          capture_output=True, text=True, env=environ, timeout=120, cwd=tmp_path)
+
+
+def test_lms_help_prints_no_warning(tmp_path):
+    result = run_lms(tmp_path, "--help", LMS_SECRET_KEY=TEST_SECRET_KEY)
+    assert result.returncode == 0, result.stderr
+    assert "worker" in result.stdout and "users" in result.stdout  # the app's own commands are listed
+    assert result.stderr == ""
+
+
+def test_lms_help_without_a_secret_key_lists_the_set_up_commands_without_a_traceback(tmp_path):
+    result = run_lms(tmp_path, "--help")
+    assert result.returncode == 0
+    assert "demo" in result.stdout and "init" in result.stdout
+    assert "Traceback" not in result.stderr and "warning" not in result.stderr.lower()
+    assert "LMS_SECRET_KEY" in result.stderr
