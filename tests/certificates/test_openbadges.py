@@ -4,7 +4,6 @@ import base64
 import datetime
 import hashlib
 import json
-from pathlib import Path
 
 import jwt
 import pytest
@@ -20,17 +19,15 @@ from lms.certificates.openbadges import (
     sign_badge_jwt,
     verify_badge_jwt,
 )
+from lms.testing import shared_fixture
 
-OB30_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "ob30"
 # VC 1.1 -> 2.0 renamed issuanceDate to validFrom; in a VC-JWT the JWS itself is the proof.
 VC2_RENAMES = {"issuanceDate": "validFrom"}
 JWT_PROVIDES = {"proof"}
 
 
 def fixture_text(name: str) -> str:
-    if not OB30_FIXTURES.parent.parent.exists():
-        pytest.skip("../shared is not beside the project, so the 1EdTech OB 3.0 fixtures are unavailable")
-    return (OB30_FIXTURES / name).read_text(encoding="utf-8")
+    return shared_fixture("ob30", name).read_text(encoding="utf-8")
 
 
 def decode_segment(segment: str) -> dict:

@@ -6,17 +6,13 @@ mapped to our shapes: multichoice with single=1 → single_choice, single=0 → 
 match → matching (a subquestion with empty text is a distractor), truefalse feedbacktrue /
 feedbackfalse → feedback_true / feedback_false. A format equal to the question's is not stored.
 """
-from pathlib import Path
-
 import pytest
 
 from lms.quizzes.gift import import_gift
 from lms.quizzes.gift_export import export_gift
 from lms.quizzes.qtypes import builtin_question_types
+from lms.testing import shared_fixture
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
-pytestmark = pytest.mark.skipif(not FIXTURES.parent.is_dir(), reason="../shared (Moodle fixtures) is not checked out")
-GIFT_DIR = FIXTURES / "moodle-gift"
 TYPES = {t.name: t for t in builtin_question_types()}
 
 
@@ -27,7 +23,7 @@ def effective(item, key, question_format):
 
 @pytest.fixture(scope="module")
 def questions():
-    return import_gift((GIFT_DIR / "questions.gift.txt").read_text(encoding="utf-8"))
+    return import_gift(shared_fixture("moodle-gift", "questions.gift.txt").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +120,7 @@ def test_truefalse_t_and_true(questions):
 
 
 def test_questions_in_category():
-    questions = import_gift((GIFT_DIR / "questions_in_category.gift.txt").read_text(encoding="utf-8"))
+    questions = import_gift(shared_fixture("moodle-gift", "questions_in_category.gift.txt").read_text(encoding="utf-8"))
     assert [(q["name"], q["type"]) for q in questions] == [
         ("Moodle activities", "matching"), ("Greeting", "single_choice"),
         ("Moodle user", "short_answer"), ("Moodle acronym", "true_false")]
@@ -144,5 +140,5 @@ def test_questions_in_category():
 
 @pytest.mark.parametrize("name", ["questions.gift.txt", "questions_in_category.gift.txt"])
 def test_fixtures_survive_export_and_reimport(name):
-    questions = import_gift((GIFT_DIR / name).read_text(encoding="utf-8"))
+    questions = import_gift(shared_fixture("moodle-gift", name).read_text(encoding="utf-8"))
     assert import_gift(export_gift(questions)) == questions

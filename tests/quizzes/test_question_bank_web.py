@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from lms.testing import SHARED_FIXTURES, csrf_token
+from lms.testing import csrf_token, shared_fixture
 from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, start
 
 from lms import hookimpl
@@ -118,7 +118,7 @@ def test_cli_import_export_round_trip(app, runner, tmp_path):
 
 
 def test_moodle_fixtures_import_through_the_cli(app, runner):
-    files = sorted((SHARED_FIXTURES / "moodle-gift").glob("*.gift.txt"))
+    files = sorted(shared_fixture("moodle-gift").glob("*.gift.txt"))
     assert files
     for n, path in enumerate(files):
         result = runner.invoke(args=["questions", "import", str(path), "--category", f"Moodle/{n}"])
