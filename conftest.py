@@ -199,7 +199,7 @@ def live_server(app_factory):
     and ``app``. Build it with other plugins or settings through ``live_server.start(...)``."""
     import threading
 
-    from werkzeug.serving import make_server
+    from lms.devserver import make_dev_server
 
     servers = []
 
@@ -210,7 +210,7 @@ def live_server(app_factory):
         def start(self, plugins=(), **config):
             config.setdefault("SERVER_NAME", None)
             self.app = app_factory(plugins=plugins, **config)
-            server = make_server("127.0.0.1", 0, self.app, threaded=True)
+            server = make_dev_server(self.app)
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
             self.url = f"http://127.0.0.1:{server.server_port}"
