@@ -1,6 +1,8 @@
-"""The courses blueprint: learner pages (learner.py) and author pages (author.py)."""
+"""The courses blueprint: learner pages (learner.py), author pages for courses (author.py) and
+lessons (author_lessons.py), with what the author pages share in author_helpers.py. Each route
+module imports ``bp`` from here; importing them below registers their routes."""
 from flask import Blueprint
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
-from lms.courses.views import author, learner  # noqa: E402,F401
+from lms.courses.views import author, author_lessons, learner  # noqa: E402,F401

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from lms.auth.models import Dealer, Role
+from lms.auth.models import Dealer
 from lms.auth.permissions import roles_required
 from lms.courses.forms import AssetForm, CourseForm, PublishForm, SectionForm
 from lms.courses.models import Course, CourseSection
@@ -14,27 +14,11 @@ from lms.courses.rendering import render_course_markdown
 from lms.courses.services import (
     RESERVED_SLUGS, asset_names, check_file, publish_course, render_course, save_asset, set_targets,
 )
-from lms.courses.uploads import ATTACHMENT_KINDS, IMAGE_KINDS, MIME_TYPES, SLIDE_KINDS, VIDEO_KINDS, UploadError
+from lms.courses.uploads import IMAGE_KINDS, MIME_TYPES, UploadError
 from lms.courses.views import bp
+from lms.courses.views.author_helpers import EDITORS, course_by_id, split_list, upload_message
 from lms.events import commit
 from lms.extensions import db
-
-EDITORS = (Role.AUTHOR, Role.ADMIN)
-FILE_KINDS = {"pdf": SLIDE_KINDS, "video": VIDEO_KINDS, "attachment": ATTACHMENT_KINDS}
-
-
-def course_by_id(course_id: int) -> Course:
-    return db.session.get(Course, course_id) or abort(404)
-
-
-def split_list(text: str | None) -> list[str]:
-    return sorted({part.strip() for part in (text or "").split(",") if part.strip()})
-
-
-def upload_message(error: UploadError) -> str:
-    message = _(error.message)
-    return message % error.params if error.params else message
-
 
 @bp.route("/manage/")
 @roles_required(*EDITORS)
@@ -192,4 +176,3 @@ def preview(course_id: int):
     return html, 200, {"Content-Type": "text/html; charset=utf-8"}
 
 
-from lms.courses.views import author_lessons  # noqa: E402,F401

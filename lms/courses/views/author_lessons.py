@@ -12,7 +12,7 @@ from lms.courses.models import Course, Lesson
 from lms.courses.services import check_file, embeddable_url, render_lesson, save_asset
 from lms.courses.uploads import ATTACHMENT_KINDS, UploadError
 from lms.courses.views import bp
-from lms.courses.views.author import EDITORS, FILE_KINDS, course_by_id, upload_message
+from lms.courses.views.author_helpers import EDITORS, FILE_KINDS, course_by_id, upload_message
 from lms.events import commit
 from lms.extensions import db
 
