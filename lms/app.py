@@ -9,16 +9,13 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as config_module
+from lms.config import ConfigurationError
 from lms.database import configure_postgresql, configure_sqlite, database_uri, engine_options
 from lms.extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-class ConfigurationError(RuntimeError):
-    """The portal cannot start with this configuration; the message says what to change."""
 
 
 def create_app(config: dict | None = None, plugins=()) -> Flask:
@@ -53,7 +50,7 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
     from lms import i18n
 
     i18n.init_app(app, pm)
-    from lms.cli import register_app_commands
+    from lms.commands import register_app_commands
 
     register_app_commands(app)
     pm.hook.lms_app_created(app=app)

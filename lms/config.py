@@ -4,6 +4,10 @@
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 
 
+class ConfigurationError(RuntimeError):
+    """The portal cannot start with this configuration; the message says what to change."""
+
+
 class DefaultConfig:
     """Defaults for every setting the portal reads. Documented one by one in the README."""
 

@@ -42,7 +42,7 @@ def lms_app_created(app):
     from lms.certificates.cli import certificates_group
 
     if app.config.get("CERTIFICATE_PDF_IN_WORKER") and not app.config.get("PUBLIC_BASE_URL"):
-        from lms.app import ConfigurationError
+        from lms.config import ConfigurationError
 
         # The worker has no request to take the host from: the QR codes would point nowhere.
         raise ConfigurationError("LMS_CERTIFICATE_PDF_IN_WORKER needs LMS_PUBLIC_BASE_URL "

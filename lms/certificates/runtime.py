@@ -30,7 +30,7 @@ class CertificateRuntime:
 
 def init_app(app) -> CertificateRuntime:
     """Load the signing identity (or the instance's dev pair) and log the font subsetting backend."""
-    from lms.app import ConfigurationError
+    from lms.config import ConfigurationError
 
     try:
         identity = signing_identity_from_config(app.config, app.instance_path)

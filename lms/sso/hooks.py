@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from lms import hookimpl
-from lms.app import ConfigurationError
+from lms.config import ConfigurationError
 from lms.sso import models  # noqa: F401  (the tables belong to the metadata whenever the domain is loaded)
 from lms.sso.issuers import IssuerConfigError
 

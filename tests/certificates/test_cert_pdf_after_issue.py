@@ -160,7 +160,7 @@ def test_in_worker_mode_an_overdue_pdf_is_rendered_by_the_download(app_factory, 
 def test_worker_mode_without_a_public_address_refuses_to_start(app_factory):
     import pytest
 
-    from lms.app import ConfigurationError
+    from lms.config import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="LMS_PUBLIC_BASE_URL"):
         app_factory(CERTIFICATE_PDF_IN_WORKER=True)

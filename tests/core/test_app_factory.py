@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lms import create_app
-from lms.app import ConfigurationError
+from lms.config import ConfigurationError
 
 LMS_SCRIPT = Path(sys.executable).parent / "lms"
 
