@@ -1,5 +1,6 @@
 """Certificate rendering: sandboxed Jinja HTML from plain values, then a PDF by WeasyPrint with no outside fetches."""
 
+import atexit
 import base64
 import datetime
 import functools
@@ -234,7 +235,15 @@ def _shared_font_config():
 
                 font_subsetting_backend()  # logs the fallback once, at first use
                 _font_config = FontConfiguration()
+                # Released while the interpreter is whole: left to module teardown, its __del__
+                # (which removes its temporary font folder) runs after shutil is gone and raises.
+                atexit.register(_release_font_config)
     return _font_config
+
+
+def _release_font_config() -> None:
+    global _font_config
+    _font_config = None
 
 
 @functools.cache
