@@ -1,4 +1,4 @@
-"""Admin pages for API tokens: create (the value is shown once) and revoke."""
+"""Admin pages for API tokens (create, the value shown once; revoke) and for linking existing users to external ids."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,15 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from lms.forms import PortalForm
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.api.models import SCOPES, ApiToken
+from lms.api.links import MAX_EXTERNAL_ID, LinkError, known_integrations, link_user, unlink
+from lms.api.models import LINK_ADMIN, LINK_ADOPTED, LINK_CREATED, SCOPES, ApiToken, ApiUserLink
 from lms.api.tokens import TokenError, create_token, revoke_token
-from lms.auth.models import Role
+from lms.auth.models import Role, User
 from lms.auth.permissions import roles_required
 from lms.events import commit
 from lms.extensions import db
@@ -30,7 +31,7 @@ SCOPE_LABELS = {
 }
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter a token name.")), Length(max=120)])
     integration = StringField(_l("Integration or issuer"), validators=[
         DataRequired(message=_l("Enter the integration (issuer) name.")), Length(max=120)])
@@ -79,3 +80,67 @@ def revoke(token_id: int):
     commit()
     flash(_("Token revoked. Requests with it are refused from now on."), "success")
     return redirect(url_for("api_admin.tokens"))
+
+
+LINK_ORIGIN_LABELS = {
+    LINK_CREATED: _l("Created by the integration"),
+    LINK_ADMIN: _l("Linked by an administrator"),
+    LINK_ADOPTED: _l("Matched by e-mail, not confirmed"),
+}
+LINKS_SHOWN = 200
+
+
+class LinkForm(PortalForm):
+    integration = SelectField(_l("Integration"), validate_choice=False, validators=[
+        DataRequired(message=_l("Choose the integration."))])
+    external_id = StringField(_l("External id (the integration's id of the person)"), validators=[
+        DataRequired(message=_l("Enter the external id.")), Length(max=MAX_EXTERNAL_ID)])
+    user = StringField(_l("User (e-mail or id)"), validators=[
+        DataRequired(message=_l("Enter the user's e-mail or id.")), Length(max=254)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.integration.choices = [(name, name) for name in known_integrations()]
+
+
+@bp.route("/links", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def links():
+    """Link an existing user to an external id: the only way an integration gets an account it did not create."""
+    form = LinkForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            link, changed = link_user(integration=form.integration.data, external_id=form.external_id.data,
+                                      user_reference=form.user.data, linked_by_id=current_user.id)
+        except LinkError as error:
+            db.session.rollback()
+            form.user.errors = [*form.user.errors, str(error.message)]
+            status = 422
+        else:
+            commit()
+            flash(_("The user is linked: %(integration)s may now update them through the API.",
+                    integration=link.integration) if changed else _("This link already exists."), "success")
+            return redirect(url_for("api_admin.links"))
+    elif form.is_submitted():
+        status = 400
+    linked_by = sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(ApiUserLink, User, linked_by.name)
+        .join(User, User.id == ApiUserLink.user_id)
+        .outerjoin(linked_by, linked_by.id == ApiUserLink.linked_by_id)
+        .where(ApiUserLink.origin != LINK_CREATED)
+        .order_by(ApiUserLink.origin == LINK_ADMIN, ApiUserLink.created_at.desc(), ApiUserLink.id.desc())
+        .limit(LINKS_SHOWN + 1)).all()
+    return render_template("api/links.html", form=form, rows=rows[:LINKS_SHOWN], more=len(rows) > LINKS_SHOWN,
+                           origin_labels=LINK_ORIGIN_LABELS), status
+
+
+@bp.post("/links/<int:link_id>/unlink")
+@roles_required(Role.ADMIN)
+def unlink_link(link_id: int):
+    if unlink(link_id) is None:
+        abort(404)
+    commit()
+    flash(_("Link removed. The user stays; the integration can no longer update them."), "success")
+    return redirect(url_for("api_admin.links"))

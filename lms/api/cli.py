@@ -1,4 +1,4 @@
-"""``lms api-tokens``: create, list and revoke API tokens from the shell."""
+"""``lms api-tokens``: create, list and revoke API tokens, and link existing users to external ids, from the shell."""
 from __future__ import annotations
 
 import click
@@ -54,3 +54,50 @@ def revoke_command(token_id):
         raise click.UsageError(f"No API token has id {token_id}.")
     commit()
     click.echo(f"Token {token_id} revoked.")
+
+
+def _admin_id(email: str) -> int:
+    """The id of the admin account named by ``--by``: a link records who vouched for it."""
+    from lms.api.links import find_user
+    from lms.auth.models import Role
+
+    admin = find_user(email)
+    if admin is None or admin.role != Role.ADMIN:
+        raise click.UsageError(f"--by must be the e-mail of an administrator account ({email!r} is not).")
+    return admin.id
+
+
+@group.command("link")
+@click.option("--integration", required=True, help="The integration (as on its tokens).")
+@click.option("--external-id", required=True, help="The integration's id of the person.")
+@click.option("--user", "user_reference", required=True, help="Our user: e-mail or id.")
+@click.option("--by", "admin_email", required=True, help="E-mail of the administrator who vouches for the link.")
+def link_command(integration, external_id, user_reference, admin_email):
+    """Link an existing user to an external id, so the integration may update them through the API."""
+    from lms.api.links import LinkError, link_user
+    from lms.events import commit
+
+    try:
+        link, changed = link_user(integration=integration, external_id=external_id, user_reference=user_reference,
+                                  linked_by_id=_admin_id(admin_email))
+    except LinkError as error:
+        raise click.UsageError(str(error.message)) from None
+    commit()
+    state = "linked" if changed else "already linked"
+    click.echo(f"User {link.user_id} {state} to {link.integration} as {link.external_id!r}.")
+
+
+@group.command("unlink")
+@click.option("--integration", required=True, help="The integration (as on its tokens).")
+@click.option("--external-id", required=True, help="The integration's id of the person.")
+def unlink_command(integration, external_id):
+    """Remove an external id's link; the user stays, the integration can no longer update them."""
+    from lms.api.links import find_link, unlink
+    from lms.events import commit
+
+    link = find_link(integration, external_id)
+    if link is None:
+        raise click.UsageError(f"{integration} has no external id {external_id!r}.")
+    unlink(link.id)
+    commit()
+    click.echo(f"User {link.user_id} unlinked from {integration} ({external_id!r}).")

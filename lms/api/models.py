@@ -13,6 +13,11 @@ from lms.timeutil import utcnow
 # personal/commercial data a progress-only integration should not get implicitly.
 SCOPES = ("read:dealers", "read:users", "write:users", "read:progress", "read:certificates")
 
+# How an external id came to point at a user. Only "created" and "admin" let the integration update
+# the user; "adopted" marks links made by e-mail before that was refused, until an admin confirms them.
+LINK_CREATED, LINK_ADMIN, LINK_ADOPTED = "created", "admin", "adopted"
+MANAGING_LINKS = (LINK_CREATED, LINK_ADMIN)
+
 
 class ApiToken(db.Model):
     """A bearer token of one integration; only a lookup prefix and the SHA-256 of the value are kept."""
@@ -41,7 +46,7 @@ class ApiToken(db.Model):
 
 
 class ApiUserLink(db.Model):
-    """Maps an integration's own id for a person to our user (upsert by external id)."""
+    """Maps an integration's own id for a person to our user: one it created, or one an admin linked to it."""
 
     __tablename__ = "api_user_link"
     __table_args__ = (sa.UniqueConstraint("integration", "external_id", name="uq_api_user_link_integration_external"),
@@ -51,4 +56,7 @@ class ApiUserLink(db.Model):
     integration: Mapped[str] = mapped_column(sa.String(120))
     external_id: Mapped[str] = mapped_column(sa.String(200))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    origin: Mapped[str] = mapped_column(sa.String(16), default=LINK_CREATED, server_default=LINK_CREATED)
+    # The admin who linked an existing user (origin "admin"); kept as None if that account is deleted.
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,8 @@ from lms.api.models import SCOPES
 
 ERROR_CODES = ("missing_token", "invalid_token", "insufficient_scope", "not_found", "missing_parameter",
                "invalid_parameter", "invalid_cursor", "invalid_json", "validation_failed", "email_taken",
-               "staff_account", "conflict", "bad_request", "method_not_allowed", "payload_too_large")
+               "staff_account", "account_exists", "link_unconfirmed", "email_locked", "conflict", "bad_request",
+               "method_not_allowed", "payload_too_large")
 
 ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
 DATETIME = {"type": "string", "format": "date-time"}
@@ -114,8 +115,9 @@ SCHEMAS = {
             "active": {"type": "boolean", "default": True},
         },
         "description": "email, name and dealer_id are always set. role, locale and active take their defaults "
-                       "for a new user and keep their values on an update when left out. An existing learner "
-                       "or dealer admin with the same email is linked to the external id; staff accounts never.",
+                       "for a new user and keep their values on an update when left out. A new external id "
+                       "creates a user; an existing account is never adopted because its email matches (409 "
+                       "account_exists): an administrator links it to your external id first.",
     },
     "Progress": {
         "type": "object", "additionalProperties": False,
@@ -205,7 +207,16 @@ def openapi_document() -> dict:
                     {"200": {"description": "Updated.", "content": _json(_ref("User"))},
                      "201": {"description": "Created (and linked to the external id).", "content": _json(_ref("User"))}},
                     parameters=[EXTERNAL_ID], body=user_body, not_found=True,
-                    extra={"409": _error_response("The email belongs to another user or to a staff account."),
+                    extra={"409": _error_response(
+                        "Refused, nothing changed; error.code says why. Your integration may create users and "
+                        "update only those it created or an administrator linked to your external ids. "
+                        "account_exists: the email belongs to an account your integration does not manage "
+                        "(ask an administrator to link it). email_taken: another user (or another external id "
+                        "of yours) has the email. staff_account: authors, managers and admins are never "
+                        "managed by the API. link_unconfirmed: the external id was matched to an existing "
+                        "user by email before links needed an administrator, who must confirm it. "
+                        "email_locked: the user signs in with a password and your integration did not create "
+                        "them, so it cannot change their email. conflict: a concurrent request; retry."),
                            "422": _error_response("Invalid fields (see error.fields).")}),
             },
             "/progress": {"get": _operation(

@@ -8,14 +8,14 @@ from datetime import datetime, timezone
 
 from flask import request
 
+from lms.api.errors import ApiError
+from lms.bounds import MAX_ID, parse_id, parse_int
+
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
-MAX_ID = 2**31 - 1  # larger ids cannot exist in an INTEGER column; refuse them instead of overflowing
 
 
 def _error(code: str, message: str):
-    from lms.api.views import ApiError
-
     return ApiError(400, code, message)
 
 
@@ -25,18 +25,20 @@ def int_arg(name: str, *, required: bool = False) -> int | None:
         if required:
             raise _error("missing_parameter", f"The query parameter {name} is required.")
         return None
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or int(raw) > MAX_ID:
-        raise _error("invalid_parameter", f"The query parameter {name} must be a positive integer.")
-    return int(raw)
+    value = parse_id(raw)
+    if value is None:
+        raise _error("invalid_parameter", f"The query parameter {name} must be a positive integer up to {MAX_ID}.")
+    return value
 
 
 def limit_arg() -> int:
     raw = request.args.get("limit")
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    value = parse_int(raw, 1, MAX_LIMIT)
+    if value is None:
         raise _error("invalid_parameter", f"limit must be an integer from 1 to {MAX_LIMIT}.")
-    return int(raw)
+    return value
 
 
 def datetime_arg(name: str) -> datetime | None:

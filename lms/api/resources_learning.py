@@ -6,8 +6,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import jsonify, request
 
+from lms.api.auth import scope_required
+from lms.api.blueprint import bp
+from lms.api.errors import ApiError
 from lms.api.params import MAX_ID, cursor_arg, datetime_arg, encode_cursor, int_arg, iso, limit_arg, page
-from lms.api.views import ApiError, bp, scope_required
 from lms.auth.models import User
 from lms.extensions import db
 

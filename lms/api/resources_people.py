@@ -1,25 +1,23 @@
 """API resources about people: dealers and users, with the upsert by external id."""
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from flask import g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from lms.api.models import ApiUserLink
+from lms.api.auth import scope_required
+from lms.api.blueprint import bp
+from lms.api.errors import ApiError
+from lms.api.links import API_ROLES, MAX_EXTERNAL_ID, find_link, valid_external_id
+from lms.api.models import LINK_CREATED, MANAGING_LINKS, ApiUserLink
 from lms.api.params import MAX_ID, cursor_arg, encode_cursor, int_arg, iso, limit_arg, page
-from lms.api.views import ApiError, bp, scope_required
 from lms.auth.models import Dealer, Role, User
 from lms.auth.services import AccountError, create_user, normalize_email
 from lms.events import commit
 from lms.extensions import db
 
-# The API manages dealer staff only; staff accounts (authors, managers, admins) are never touched.
-API_ROLES = (Role.LEARNER, Role.DEALER_ADMIN)
-MAX_EXTERNAL_ID = 200
-# The same rule as the OpenAPI pattern: no control characters, no leading space.
-EXTERNAL_ID_RE = re.compile(r"[^\x00-\x20\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*")
+ASK_AN_ADMIN = ("An administrator of the portal can link an existing user to your external id "
+                "(/admin/api-tokens/links or `lms api-tokens link`).")
 
 
 def dealer_json(dealer: Dealer) -> dict:
@@ -90,7 +88,7 @@ def get_user(user_id: int):
 
 
 def _check_external_id(external_id: str) -> str:
-    if len(external_id) > MAX_EXTERNAL_ID or not EXTERNAL_ID_RE.fullmatch(external_id):
+    if not valid_external_id(external_id):
         raise ApiError(400, "invalid_parameter", f"external_id must be 1–{MAX_EXTERNAL_ID} characters without "
                                                  "control characters, not starting with a space.")
     return external_id
@@ -152,28 +150,49 @@ def _read_user_body() -> dict:
     return values
 
 
+def _refuse_existing_account(owner: User, integration: str):
+    """An external id without a link met an e-mail that is taken: the account is never adopted."""
+    if owner.role not in API_ROLES:
+        raise ApiError(409, "staff_account", "This email belongs to a staff account, which the API does not manage.")
+    claimed = db.session.scalar(sa.select(ApiUserLink.external_id).where(
+        ApiUserLink.integration == integration, ApiUserLink.user_id == owner.id))
+    if claimed is not None:
+        raise ApiError(409, "email_taken", "Another external id of your integration has this email.")
+    raise ApiError(409, "account_exists", "A user with this email already exists, and your integration neither "
+                                          "created it nor was linked to it by an administrator, so it is left "
+                                          "unchanged. " + ASK_AN_ADMIN)
+
+
+def _check_update_allowed(link: ApiUserLink, user: User, values: dict) -> None:
+    """409 unless the integration manages this user and the change cannot hand a password account to someone else."""
+    if link.origin not in MANAGING_LINKS:
+        raise ApiError(409, "link_unconfirmed", "This external id was linked to an existing user by email matching, "
+                                                "which is no proof of ownership; the user is left unchanged until an "
+                                                "administrator confirms the link. " + ASK_AN_ADMIN)
+    if user.role not in API_ROLES:
+        raise ApiError(409, "staff_account", "This user is a staff account, which the API does not manage.")
+    if values["email"] != user.email and user.password_hash is not None and link.origin != LINK_CREATED:
+        # The new address would sign in with the old password (and receive its resets).
+        raise ApiError(409, "email_locked", "This user signs in with a password and was not created by your "
+                                            "integration, so your integration cannot change their email.")
+
+
 @bp.put("/users/by-external-id/<path:external_id>")
 @scope_required("write:users")
 def upsert_user(external_id: str):
-    """Create or update the user this integration knows as ``external_id``."""
+    """Create a user for ``external_id``, or update the user this integration created or was linked to."""
     external_id = _check_external_id(external_id)
     values = _read_user_body()
     integration = g.api_token.integration
-    link = db.session.scalar(sa.select(ApiUserLink).where(
-        ApiUserLink.integration == integration, ApiUserLink.external_id == external_id))
+    link = find_link(integration, external_id)
     user = db.session.get(User, link.user_id) if link else None
     same_email = db.session.scalar(sa.select(User).where(User.email == values["email"]))
     if user is None and same_email is not None:
-        # An existing dealer-staff account with this email is adopted, unless another id already claims it.
-        user = same_email
-        claimed = db.session.scalar(sa.select(ApiUserLink.external_id).where(
-            ApiUserLink.integration == integration, ApiUserLink.user_id == user.id))
-        if claimed is not None:
-            raise ApiError(409, "email_taken", "Another external id of your integration has this email.")
-    elif user is not None and same_email is not None and same_email.id != user.id:
-        raise ApiError(409, "email_taken", "Another user has this email.")
-    if user is not None and user.role not in API_ROLES:
-        raise ApiError(409, "staff_account", "This email belongs to a staff account, which the API does not manage.")
+        _refuse_existing_account(same_email, integration)
+    if user is not None:
+        if same_email is not None and same_email.id != user.id:
+            raise ApiError(409, "email_taken", "Another user has this email.")
+        _check_update_allowed(link, user, values)
     created = user is None
     try:
         if created:
@@ -183,12 +202,12 @@ def upsert_user(external_id: str):
             except AccountError as error:
                 raise ApiError(422, "validation_failed", str(error.message)) from None
             user.active = values["active"]
+            db.session.add(ApiUserLink(integration=integration, external_id=external_id, user_id=user.id,
+                                       origin=LINK_CREATED))
         else:
             for name in ("email", "name", "dealer_id", "role", "locale", "active"):
                 if name in ("email", "name", "dealer_id") or name in values["given"]:
                     setattr(user, name, values[name])
-        if link is None:
-            db.session.add(ApiUserLink(integration=integration, external_id=external_id, user_id=user.id))
         db.session.flush()
         body = user_json(user, external_id)
         commit()

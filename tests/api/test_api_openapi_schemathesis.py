@@ -80,6 +80,9 @@ def test_api_conforms_to_its_openapi_document(app, demo, path, method, mode):
         commit()
         dealer_id = db.session.scalar(sa.select(sa.func.min(User.dealer_id)))
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # The portal refuses NUL in any text before a view runs (lms.input_guard: 400 invalid_characters),
+    # including unknown body fields, which JSON Schema has no way to say.
+    schema.config.generation.update(allow_x00=False)
     operation = schema[path][method.upper()]
     calls = []
 

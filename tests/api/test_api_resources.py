@@ -110,17 +110,17 @@ def test_external_ids_are_namespaced_by_integration(api, app):
     assert response.status_code == 404
 
 
-def test_upsert_adopts_dealer_staff_but_never_staff_accounts(api, app):
+def test_upsert_never_adopts_an_existing_account_by_email(api, app):
+    # The whole rule, with each takeover path, is in test_api_account_linking.py.
     dealers, users = ids(app)
-    adopted = api.put("/api/v1/users/by-external-id/ext-learner", json={
+    learner = api.put("/api/v1/users/by-external-id/ext-learner", json={
         "email": "learner@demo.example.com", "name": "Иван Петров", "dealer_id": dealers["2310000001"]})
-    assert adopted.status_code == 200 and adopted.json["id"] == users["learner"]
+    assert learner.status_code == 409 and learner.json["error"]["code"] == "account_exists"
     staff = api.put("/api/v1/users/by-external-id/ext-admin", json={
         "email": "admin@demo.example.com", "name": "Hijack", "dealer_id": dealers["2310000001"]})
     assert staff.status_code == 409 and staff.json["error"]["code"] == "staff_account"
-    clash = api.put("/api/v1/users/by-external-id/ext-learner", json={
-        "email": "learner2@demo.example.com", "name": "X", "dealer_id": dealers["2310000001"]})
-    assert clash.status_code == 409 and clash.json["error"]["code"] == "email_taken"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(ApiUserLink.id))) == 0
 
 
 @pytest.mark.parametrize("body, status, fields", [
