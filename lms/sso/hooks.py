@@ -1,23 +1,18 @@
-"""SSO domain hooks: trusted issuers loaded once per app, the sign-in endpoint, embedded mode, its tables."""
-from pathlib import Path
+"""SSO domain hooks: trusted issuers loaded once per app, the sign-in endpoint, embedded mode, the CLI, its tables."""
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.config import ConfigurationError
 from lms.sso import models  # noqa: F401  (the tables belong to the metadata whenever the domain is loaded)
 from lms.sso.issuers import IssuerConfigError
-
-HERE = Path(__file__).resolve().parent
 
 
 class SsoConfigurationError(ConfigurationError, IssuerConfigError):
     """A bad issuers file: the CLI prints it plainly, callers may catch either base class."""
 
 
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.sso.views import bp
-
-    app.register_blueprint(bp)
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.sso.views:bp")
 
 
 @hookimpl
@@ -32,13 +27,7 @@ def lms_app_created(app):
         raise SsoConfigurationError(str(error)) from None
     app.extensions["lms_sso"] = SsoState(issuers=issuers)
     init_embed(app)
+    from lms.sso.cli import group
 
+    app.cli.add_command(group)
 
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]

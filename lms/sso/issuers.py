@@ -29,7 +29,7 @@ PUBLIC_KEY_ALGORITHMS = frozenset(
 )
 KEY_SOURCES = ("secret", "public_key_file", "jwks_file", "jwks_url")
 REQUIRED_KEYS = ("name", "iss", "audience", "algorithms")
-OPTIONAL_KEYS = ("frame_ancestors", "roles")
+OPTIONAL_KEYS = ("frame_ancestors", "roles", "link_existing_accounts")
 MIN_SECRET_BYTES = 32
 MIN_RSA_BITS = 2048
 MAX_JWKS_BYTES = 256 * 1024
@@ -79,6 +79,9 @@ class Issuer:
     key_source: KeySource = field(repr=False, compare=False)
     frame_ancestors: tuple[str, ...] = ()
     roles: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Trusted to verify e-mail addresses: a first sign-in may take over the unmanaged dealer-staff
+    # account that has the claimed e-mail. Off by default: a matching e-mail proves nothing.
+    link_existing_accounts: bool = False
 
 
 def key_fits_algorithm(key: Any, algorithm: str) -> bool:
@@ -344,6 +347,13 @@ def _roles(reader: _Reader) -> Mapping[str, str]:
     return MappingProxyType(dict(value))
 
 
+def _flag(reader: _Reader, key: str) -> bool:
+    value = reader.table.get(key, False)
+    if not isinstance(value, bool):
+        raise reader.fail(key, "must be true or false")
+    return value
+
+
 def load_issuers(path: str | Path, *, fetch: Fetch = fetch_url, clock: Callable[[], float] = time.monotonic,
                  jwks_min_refresh_seconds: float = 60.0, jwks_max_age_seconds: float = 3600.0) -> dict[str, Issuer]:
     """Read and check the trusted issuers file; returns issuers by name or raises IssuerConfigError.
@@ -392,6 +402,7 @@ def load_issuers(path: str | Path, *, fetch: Fetch = fetch_url, clock: Callable[
             name=name, iss=iss, audience=reader.text("audience"), algorithms=algorithms,
             key_source=_key_source(reader, algorithms, remote_options),
             frame_ancestors=_frame_ancestors(reader), roles=_roles(reader),
+            link_existing_accounts=_flag(reader, "link_existing_accounts"),
         )
         seen_iss[iss] = name
     return issuers

@@ -9,9 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lms.extensions import db
 from lms.timeutil import utcnow
 
+# How a (issuer, sub) came to point at a user: the first sign-in created the user; an admin linked an
+# existing account; or an issuer trusted with link_existing_accounts matched its e-mail.
+IDENTITY_CREATED, IDENTITY_ADMIN, IDENTITY_EMAIL = "created", "admin", "email"
+
 
 class SsoIdentity(db.Model):
-    """A host portal's user (issuer + ``sub``) linked to our user; the link never goes by email."""
+    """A host portal's user (issuer + ``sub``) linked to our user; by e-mail only for an issuer trusted for it."""
 
     __tablename__ = "sso_identity"
     __table_args__ = (sa.UniqueConstraint("issuer", "sub"),)
@@ -20,6 +24,9 @@ class SsoIdentity(db.Model):
     issuer: Mapped[str] = mapped_column(sa.String(64))
     sub: Mapped[str] = mapped_column(sa.String(255))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    origin: Mapped[str] = mapped_column(sa.String(16), default=IDENTITY_CREATED, server_default=IDENTITY_CREATED)
+    # The admin who linked an existing account (origin "admin"); None once that account is deleted.
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
 

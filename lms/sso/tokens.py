@@ -16,6 +16,7 @@ import jwt
 from jwt import exceptions as jwt_errors
 from email_validator import EmailNotValidError, validate_email
 
+from lms.bounds import UNSTORABLE
 from lms.sso.issuers import Issuer, KeyAlgorithmMismatch, KeySetUnavailable, UnknownKeyId
 
 MAX_TOKEN_BYTES = 8 * 1024
@@ -175,7 +176,7 @@ def _check_times(payload: Mapping[str, Any], issuer: Issuer, now: float) -> None
 
 def _identifier(payload: Mapping[str, Any], claim: str, issuer: Issuer) -> str:
     value = payload[claim]
-    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_LENGTH:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_LENGTH or UNSTORABLE.search(value):
         raise SsoError("bad_claim", claim=claim, issuer=issuer.name)
     return value
 
@@ -184,7 +185,8 @@ def _optional_text(payload: Mapping[str, Any], claim: str, issuer: Issuer, *, la
     value = payload.get(claim)
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH or any(ord(ch) < 32 for ch in value):
+    if (not isinstance(value, str) or len(value) > MAX_TEXT_LENGTH or any(ord(ch) < 32 for ch in value)
+            or UNSTORABLE.search(value)):  # a lone surrogate cannot be stored
         raise SsoError("bad_claim", claim=label or claim, issuer=issuer.name)
     return value.strip() or None
 

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from lms.auth import sessions
 from lms.events import commit
 from lms.extensions import csrf, db
 from lms.sso.embed import SESSION_EMBED, SESSION_ISSUER, sso_state
 from lms.sso.provisioning import ProvisioningError, provision_user
-from lms.sso.redirects import safe_next_path
+from lms.redirects import safe_next_path
 from lms.sso.replay import purge_expired_jti, record_jti
 from lms.sso.tokens import SsoError, validate_sso_token
 from lms.web import wants_json
@@ -48,16 +49,21 @@ def jwt_login():
         return refuse(error.code, _(error.message, **error.params), status, error.issuer)
     g.lms_embed_issuer = claims.issuer
     try:
-        user = provision_user(claims, languages=current_app.config["LANGUAGES"])
+        issuer = sso_state().issuers[claims.issuer]
+        user = provision_user(claims, languages=current_app.config["LANGUAGES"],
+                              link_existing_accounts=issuer.link_existing_accounts)
         purge_expired_jti()
-        session.clear()  # whoever was signed in before in this browser is signed out
+        previous = sessions.parse_cookie_user_id(session.get("_user_id"))
+        if previous is not None:  # whoever was signed in before in this browser is signed out, on the server too
+            sessions.end_session(*previous)
+        session.clear()
         login_user(user)
         session[SESSION_ISSUER] = claims.issuer
         if embed:
             session[SESSION_EMBED] = True
         commit()
     except ProvisioningError as error:
-        return refuse(error.code, error.message, 403, claims.issuer)
+        return refuse(error.code, error.message, error.status, claims.issuer)
     except IntegrityError:
         # Two first sign-ins of one person (or dealer) raced; the other one won, this one may retry.
         logout_user()

@@ -230,20 +230,16 @@ def test_later_sign_ins_update_name_dealer_tier_region_and_role(sso_app, sso_cli
 
 
 def test_an_existing_local_account_with_the_same_email_is_not_taken_over(sso_app, sso_client, demo):
-    response = sign_in(sso_client, rs_token(sub="attacker-1", email="learner@demo.example.com", name="Чужой",
-                                            roles=["employee"]))
-    assert response.status_code == 302
+    # More of this rule (other issuers' accounts, trusted issuers, admin links) in test_sso_account_linking.py.
+    before = counts(sso_app)
+    token = rs_token(sub="attacker-1", email="learner@demo.example.com", name="Чужой", roles=["employee"])
+    response = sso_client.post("/sso/jwt", data={"token": token}, headers={"Accept": "application/json"})
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "account_exists"
+    assert counts(sso_app) == before
     with sso_app.app_context():
         local = db.session.scalar(sa.select(User).where(User.email == "learner@demo.example.com"))
         assert (local.name, local.password_hash is not None) == ("Иван Петров", True)
-        assert db.session.scalar(sa.select(SsoIdentity.user_id).where(SsoIdentity.sub == "attacker-1")) != local.id
-    sso = sso_user(sso_app, "rsa-portal", "attacker-1")
-    assert sso.email.endswith("@sso.example") and sso.name == "Чужой"
-    page = sso_client.get("/").get_data(as_text=True)
-    assert "Чужой" in page and "Иван Петров" not in page
-    # A later sign-in claiming the address still does not take it.
-    sign_in(sso_client, rs_token(sub="attacker-1", email="learner@demo.example.com"))
-    assert sso_user(sso_app, "rsa-portal", "attacker-1").email == sso.email
+    assert "Иван Петров" not in sso_client.get("/").get_data(as_text=True)
 
 
 def test_a_learner_without_a_dealer_claim_is_refused(sso_app, sso_client):
@@ -342,3 +338,20 @@ def test_two_processes_racing_with_one_token_sign_in_once(app_factory, issuers_f
         thread.join()
     assert sorted(statuses) == [302, 401]
     assert counts(apps[0])["SsoIdentity"] == 1
+
+
+def test_a_new_sso_sign_in_ends_the_previous_session_of_that_browser_on_the_server(sso_app, sso_client):
+    """Issue 17: the previous person's session ends on the server, so a copy of their cookie made
+    before the new sign-in no longer works."""
+    from lms.auth.sessions import UserSession
+
+    assert sign_in(sso_client, rs_token("2024")).status_code == 302
+    first = sso_client.get_cookie(sso_app.config["SESSION_COOKIE_NAME"], domain="lms.test").value
+    assert sign_in(sso_client, rs_token("2025", sub="emp-1002", email="olga@sever.example",
+                                        name="Ольга")).status_code == 302
+    replay = sso_app.test_client()
+    replay.set_cookie(sso_app.config["SESSION_COOKIE_NAME"], first, domain="lms.test")
+    assert replay.get("/").status_code == 302  # to the sign-in page
+    with sso_app.app_context():
+        ivan = sso_user(sso_app, "rsa-portal", "emp-1001")
+        assert db.session.scalar(sa.select(sa.func.count()).where(UserSession.user_id == ivan.id)) == 0

@@ -254,6 +254,11 @@ def test_a_lifetime_over_five_minutes_is_refused(keys, issuers):
     ({"jti": 42}, "jti"),
     ({"exp": "tomorrow"}, "exp"),
     ({"iat": True}, "iat"),
+    # What the database cannot store (issue 17): NUL and lone surrogates.
+    ({"sub": "user\x00-42"}, "sub"),
+    ({"jti": "jti-\udc00"}, "jti"),
+    ({"name": "Иван \ud800"}, "name"),
+    ({"dealer": {"id": "D-7", "name": "Север\udfff"}}, "dealer.name"),
 ])
 def test_badly_shaped_claims_are_refused(keys, issuers, changes, claim):
     error = refused(rs_token(keys, **changes), issuers, "bad_claim")
