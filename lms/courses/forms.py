@@ -1,6 +1,6 @@
 """Author forms: course, section, lesson, asset upload and publishing."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +16,7 @@ LESSON_KIND_LABELS = {
 }
 
 
-class CourseForm(FlaskForm):
+class CourseForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title.")), Length(max=200)])
     slug = StringField(_l("Address (slug)"), validators=[
         DataRequired(message=_l("Enter the address.")), Length(max=100), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)])
@@ -32,11 +32,11 @@ class CourseForm(FlaskForm):
     dealers = SelectMultipleField(_l("Named dealers"), coerce=int, validate_choice=True)
 
 
-class SectionForm(FlaskForm):
+class SectionForm(PortalForm):
     title = StringField(_l("Section title"), validators=[Optional(), Length(max=200)])
 
 
-class LessonForm(FlaskForm):
+class LessonForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title.")), Length(max=200)])
     slug = StringField(_l("Address (slug)"), validators=[
         DataRequired(message=_l("Enter the address.")), Length(max=100), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)])
@@ -51,9 +51,9 @@ class LessonForm(FlaskForm):
     attachment = FileField(_l("Add a file to download"))
 
 
-class AssetForm(FlaskForm):
+class AssetForm(PortalForm):
     file = FileField(_l("File"))
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PortalForm):
     requires_recertification = BooleanField(_l("This version requires recertification"))

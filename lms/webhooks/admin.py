@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from sqlalchemy.orm import joinedload
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -44,7 +44,7 @@ def valid_url(form, field):
         raise ValidationError(_l("Enter a full http:// or https:// address."))
 
 
-class SubscriptionForm(FlaskForm):
+class SubscriptionForm(PortalForm):
     url = StringField(_l("Receiver URL"), validators=[DataRequired(message=_l("Enter the receiver URL.")),
                                                       Length(max=1000), valid_url])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=200)])

@@ -1,6 +1,6 @@
 """Forms of the marketing plugin: catalogue items, orders, delivery profiles and workflow steps."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +15,7 @@ KIND_LABELS = {
 LANGUAGE_LABELS = {"ru": _l("Russian"), "en": _l("English")}
 
 
-class ItemForm(FlaskForm):
+class ItemForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter the title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()])
@@ -44,24 +44,24 @@ class ItemForm(FlaskForm):
             raise ValidationError(_l("The maximum cannot be less than the minimum."))
 
 
-class OrderForm(FlaskForm):
+class OrderForm(PortalForm):
     quantity = IntegerField(_l("Quantity"), validators=[
         DataRequired(message=_l("Enter how many copies you need.")),
         NumberRange(min=1, max=1_000_000, message=_l("Enter a whole number from 1."))])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     address = TextAreaField(_l("Delivery address"), validators=[
         DataRequired(message=_l("Enter the delivery address.")), Length(max=1000)])
     contact = StringField(_l("Contact person and phone"), validators=[Optional(), Length(max=200)])
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PortalForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(message=_l("Give the reason for the rejection.")), Length(max=2000)])
 
 
-class ShipForm(FlaskForm):
+class ShipForm(PortalForm):
     tracking_number = StringField(_l("Tracking number"), validators=[
         DataRequired(message=_l("Enter the tracking number.")), Length(max=100)])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +17,7 @@ KIND_LABELS = {
 }
 
 
-class PollForm(FlaskForm):
+class PollForm(PortalForm):
     question = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
                                                        Length(max=200)])
     kind = SelectField(_l("Answer type"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()])
