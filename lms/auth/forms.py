@@ -1,11 +1,11 @@
-"""Sign-in form."""
+"""Sign-in and password-change forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = StringField(
         _l("Email"),
         validators=[DataRequired(message=_l("Enter your email.")), Length(max=254)],
@@ -17,3 +17,24 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Remember me"))
+
+
+class PasswordChangeForm(PortalForm):
+    """The length rule is the service's (``set_password``), so that every way in applies it."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a new password.")), Length(max=1024)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(message=_l("Repeat the new password.")),
+                    EqualTo("new_password", message=_l("The two new passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.auth import sessions
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -74,6 +76,20 @@ class User(UserMixin, db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column()
 
     dealer: Mapped[Dealer | None] = relationship(back_populates="users")
+
+    # The server-side session (lms.auth.sessions) this object was loaded for or signed in with.
+    session_token = None  # str, set by load_user or at sign-in; never mapped
+
+    def cookie_id(self) -> str:
+        """The id Flask-Login keeps in the cookies (its ``id_attribute``): the account and its session.
+
+        A sign-in that started no session first (SSO calls ``login_user`` directly) gets one as long
+        as the session cookie's own lifetime; the caller's commit keeps it.
+        """
+        if self.session_token is None:
+            self.session_token = sessions.start_session(
+                self.id, lifetime=current_app.permanent_session_lifetime)
+        return sessions.cookie_user_id(self.id, self.session_token)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at sign-in and on load

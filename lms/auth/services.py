@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from lms.auth import sessions
 from lms.auth.models import Dealer, Role, User
 from lms.auth.passwords import hash_password, verify_password
 from lms.events import emit
@@ -18,6 +19,10 @@ class AccountError(ValueError):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+class WrongPasswordError(AccountError):
+    """The password given to confirm an action is wrong: a guess, which the throttle counts."""
 
 
 def normalize_email(raw: str) -> str:
@@ -72,6 +77,18 @@ def set_password(user: User, password: str, *, min_length: int = 8) -> None:
     if len(password) < min_length:
         raise AccountError(_l("The password must be at least %(n)d characters long.", n=min_length))
     user.password_hash = hash_password(password)
+
+
+def change_password(user: User, current_password: str, new_password: str, *, keep_session: str | None,
+                    min_length: int = 8) -> int:
+    """The owner's own password change: checks the current one, then ends every other session of
+    the account (a thief's included) and keeps ``keep_session``; returns how many ended."""
+    if not user.password_hash:
+        raise AccountError(_l("Your account signs in through your company's portal: it has no password here."))
+    if not verify_password(user.password_hash, current_password or ""):
+        raise WrongPasswordError(_l("The current password is wrong."))
+    set_password(user, new_password, min_length=min_length)
+    return sessions.end_other_sessions(user.id, keep_session)
 
 
 def authenticate(email: str, password: str) -> User:

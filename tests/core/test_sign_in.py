@@ -136,8 +136,13 @@ def test_session_cookie_is_httponly(client, demo):
     assert "HttpOnly" in cookie
 
 
-def test_sign_in_is_throttled_per_account(app_factory, demo):
-    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+def post_login_from(client, address, email, password):
+    return client.post("/login", environ_base={"REMOTE_ADDR": address}, data={
+        "email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+def test_an_address_guessing_one_account_is_throttled(app_factory, demo):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS=3)
     client = app.test_client()
     for _ in range(3):
         assert post_login(client, DEMO_EMAILS["learner"], "wrong").status_code == 401
@@ -149,6 +154,33 @@ def test_sign_in_is_throttled_per_account(app_factory, demo):
     assert post_login(client, DEMO_EMAILS["manager"], DEMO_PASSWORD).status_code == 302
 
 
+def test_an_attacker_cannot_lock_the_owner_out(app_factory, demo):
+    """Wrong passwords from one address stop that address only: the owner signs in from another."""
+    app = app_factory()
+    attacker = app.test_client()
+    statuses = [post_login_from(attacker, "203.0.113.66", DEMO_EMAILS["learner"], f"guess-{n}").status_code
+                for n in range(12)]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}  # the attacker is throttled
+    owner = app.test_client()
+    assert post_login_from(owner, "198.51.100.7", DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
+    assert owner.get("/").status_code == 200
+    # The owner's sign-in does not reopen the door for the attacker.
+    assert post_login_from(attacker, "203.0.113.66", DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 429
+
+
+def test_an_account_under_attack_from_many_addresses_gives_each_address_one_try(app_factory, demo):
+    """Past the account's soft limit each address has one try per window; the owner still gets in."""
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=6)
+    client = app.test_client()
+    for n in range(3):  # a botnet: two guesses from each of three addresses
+        for _ in range(2):
+            assert post_login_from(client, f"192.0.2.{n}", DEMO_EMAILS["learner"], "wrong").status_code == 401
+    assert post_login_from(client, "192.0.2.1", DEMO_EMAILS["learner"], "wrong").status_code == 429
+    assert post_login_from(client, "192.0.2.9", DEMO_EMAILS["learner"], "wrong").status_code == 401
+    assert post_login_from(client, "192.0.2.9", DEMO_EMAILS["learner"], "wrong").status_code == 429
+    assert post_login_from(client, "198.51.100.7", DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
+
+
 def test_sign_in_is_throttled_per_address(app_factory, demo):
     app = app_factory(LOGIN_MAX_FAILURES_PER_ADDRESS=4)
     client = app.test_client()
@@ -156,14 +188,11 @@ def test_sign_in_is_throttled_per_address(app_factory, demo):
         post_login(client, f"guess{n}@demo.example.com", "wrong")
     assert post_login(client, DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 429
     other_address = app.test_client()
-    response = other_address.post("/login", environ_base={"REMOTE_ADDR": "10.9.8.7"}, data={
-        "email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
-        "csrf_token": csrf_token(other_address)})
-    assert response.status_code == 302
+    assert post_login_from(other_address, "10.9.8.7", DEMO_EMAILS["learner"], DEMO_PASSWORD).status_code == 302
 
 
-def test_successful_sign_in_resets_the_account_count(app_factory, demo):
-    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT=3)
+def test_successful_sign_in_resets_the_count_of_its_address(app_factory, demo):
+    app = app_factory(LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS=3)
     client = app.test_client()
     post_login(client, DEMO_EMAILS["learner"], "wrong")
     post_login(client, DEMO_EMAILS["learner"], "wrong")
