@@ -5,9 +5,9 @@ Services never commit; views and the CLI do. Every decision about time is made h
 from __future__ import annotations
 
 import functools
-import importlib.util
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from lms.auth.models import Dealer, User
+from lms.auth.sessions import live_session
 from lms.events import emit
 from lms.extensions import db
 from lms.quizzes import grading
@@ -44,7 +45,7 @@ class TimeUp(AttemptError):
 
 def grace() -> timedelta:
     """How late an answer may arrive (network delays, a slow autosave) and still count."""
-    return timedelta(seconds=int(current_app.config.get("QUIZ_GRACE_SECONDS", 30)))
+    return timedelta(seconds=int(current_app.config["QUIZ_GRACE_SECONDS"]))
 
 
 def is_expired(attempt: Attempt, now: datetime) -> bool:
@@ -166,44 +167,57 @@ def load_slots(attempt_id: int) -> list[tuple[AttemptSlot, QuestionVersion, Answ
 # in SQL that the account and its dealer are active and own the attempt, so the autosave view
 # need not load the account (session_login_required).
 _attempts, _slots, _versions = Attempt.__table__, AttemptSlot.__table__, QuestionVersion.__table__
-_users, _dealers = User.__table__, Dealer.__table__
+_users, _dealers, _answers = User.__table__, Dealer.__table__, Answer.__table__
 
 
-def learners_attempt(attempt_id=None, user_id=None) -> tuple:
+def learners_attempt(attempt_id=None, user_id=None, session_token=None, now=None) -> tuple:
     """Attempt ``attempt_id`` joined to its learner and dealer, and the conditions that it is the
-    learner ``user_id``'s and that the account and its dealer (if any) are active: the autosave's
-    ownership check in SQL, shared by save_answers and quick_save. Both default to bound parameters
-    of those names; a batch of saves passes its rows' columns. Returns (tables, conditions)."""
+    learner ``user_id``'s, that the account and its dealer (if any) are active and that the request's
+    sign-in session ``session_token`` lives at ``now`` (lms.auth.sessions): the autosave's ownership
+    check in SQL, shared by save_answers and quick_save. All default to bound parameters of those
+    names; a batch of saves passes its rows' columns. Returns (tables, conditions)."""
     attempt_id = sa.bindparam("attempt_id") if attempt_id is None else attempt_id
     user_id = sa.bindparam("user_id") if user_id is None else user_id
+    session_token = sa.bindparam("session_token") if session_token is None else session_token
+    now = sa.bindparam("now", type_=sa.DateTime()) if now is None else now
     tables = _attempts.join(_users, _users.c.id == _attempts.c.user_id).outerjoin(
         _dealers, _dealers.c.id == _users.c.dealer_id)
     conditions = (_attempts.c.id == attempt_id, _attempts.c.user_id == user_id,
-                  _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)))
+                  _users.c.active.is_(True), sa.or_(_dealers.c.id.is_(None), _dealers.c.active.is_(True)),
+                  live_session(user_id, session_token, now))
     return tables, conditions
 
 
 def answer_upsert(dialect: str, source=None):
     """INSERT into quiz_answer, rows bound at execution or taken from the select ``source``
-    (slot_id, response, saved_at); a later save of a slot overwrites the earlier one."""
+    (slot_id, response, saved_at, client_seq); a later save of a slot overwrites the earlier one.
+
+    "Later" is the page's count when both saves carry one: a save numbered at or below the stored
+    answer's is older (replayed, or overtaken on the network) and changes nothing. The comparison is
+    in the statement itself, so no concurrent save can slip between a check and the write."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Answer.__table__)
+    statement = insert(_answers)
     if source is not None:
-        statement = statement.from_select(["slot_id", "response", "saved_at"], source)
+        statement = statement.from_select(["slot_id", "response", "saved_at", "client_seq"], source)
+    stored, incoming = _answers.c.client_seq, statement.excluded.client_seq
     return statement.on_conflict_do_update(
-        index_elements=[Answer.__table__.c.slot_id],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+        index_elements=[_answers.c.slot_id],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at,
+              "client_seq": sa.func.coalesce(incoming, stored)},
+        where=sa.or_(incoming.is_(None), stored.is_(None), stored < incoming))
 
 
 _tables, _owned = learners_attempt()
 _ATTEMPT_AND_SLOTS_FOR_SAVE = (
     sa.select(_attempts.c.state, _attempts.c.deadline_at,
-              _slots.c.id.label("slot_id"), _slots.c.position, _versions.c.qtype, _versions.c.definition)
+              _slots.c.id.label("slot_id"), _slots.c.position, _versions.c.qtype, _versions.c.definition,
+              _answers.c.client_seq.label("stored_seq"))
     .select_from(
-        _tables.outerjoin(_slots.join(_versions, _versions.c.id == _slots.c.question_version_id),
+        _tables.outerjoin(_slots.join(_versions, _versions.c.id == _slots.c.question_version_id)
+                          .outerjoin(_answers, _answers.c.slot_id == _slots.c.id),
                           sa.and_(_slots.c.attempt_id == _attempts.c.id,
                                   _slots.c.position.in_(sa.bindparam("positions", expanding=True)))))
     .where(*_owned)
@@ -211,29 +225,46 @@ _ATTEMPT_AND_SLOTS_FOR_SAVE = (
 )
 
 
+class SavedAnswers(NamedTuple):
+    """The positions saved, and those refused as older than their stored answer (position → its number)."""
+
+    saved: list[int]
+    stale: dict[int, int]
+
+
 def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: datetime | None = None,
-                 parse=None) -> list[int]:
-    """Upsert the responses of some slots; returns the saved positions. Saving the same value twice
-    changes nothing. Raises LookupError (not the learner's, or an inactive account, or no such
-    slot), AttemptError/TimeUp, or ResponseError."""
+                 parse=None, seqs: dict | None = None, session_token: str | None) -> SavedAnswers:
+    """Upsert the responses of some slots. Saving the same value twice changes nothing; a slot whose
+    number in ``seqs`` (the page's count, see answer_upsert) is not above its stored answer's is left
+    as it is and reported stale. ``session_token`` is the request's sign-in session, checked in the
+    same statement. Raises LookupError (not the learner's, an inactive account, an ended session, or
+    no such slot), AttemptError/TimeUp, or ResponseError."""
     now = now or utcnow()
     positions = [int(p) for p in raw_by_position]
     # FOR UPDATE serialises a save with a concurrent finish on PostgreSQL (SQLite serialises writers anyway).
     found = db.session.execute(_ATTEMPT_AND_SLOTS_FOR_SAVE,
-                               {"attempt_id": attempt_id, "user_id": user_id, "positions": positions}).all()
-    if not found:  # not this learner's, or the account or its dealer was deactivated
+                               {"attempt_id": attempt_id, "user_id": user_id, "positions": positions,
+                                "session_token": session_token, "now": now}).all()
+    if not found:  # not this learner's, the account or its dealer was deactivated, or the session ended
         raise LookupError(attempt_id)
     attempt = found[0]
     if attempt.state != "open":
         raise AttemptError(_l("This attempt is already submitted; the answer was not saved."), 409, "finished")
     if is_expired(attempt, now):
         raise TimeUp()
-    rows = [(row.slot_id, row.position, row.qtype, row.definition) for row in found if row.slot_id is not None]
+    rows = [(row.slot_id, row.position, row.qtype, row.definition, row.stored_seq)
+            for row in found if row.slot_id is not None]
     if len(rows) != len(set(positions)):
         raise LookupError(attempt_id)
     registry = question_types()
-    values = []
-    for slot_id, position, qtype_name, definition in rows:
+    seqs = seqs or {}
+    values, stale = [], {}
+    for slot_id, position, qtype_name, definition, stored_seq in rows:
+        seq = seqs.get(position)
+        # Exact here: the attempt's row lock (SQLite: the write lock) keeps other saves out until commit.
+        if seq is not None and stored_seq is not None and seq <= stored_seq:
+            stale[position] = stored_seq
+            continue
         qtype = registry.get(qtype_name)
         raw = raw_by_position.get(position, raw_by_position.get(str(position)))
         if parse is not None:
@@ -243,10 +274,10 @@ def save_answers(attempt_id: int, user_id: int, raw_by_position: dict, *, now: d
         except ResponseError as error:
             error.params["position"] = position
             raise
-        values.append({"slot_id": slot_id, "response": response, "saved_at": now})
+        values.append({"slot_id": slot_id, "response": response, "saved_at": now, "client_seq": seq})
     if values:
         db.session.execute(_answer_upsert(db.session.get_bind().dialect.name), values)
-    return sorted(positions)
+    return SavedAnswers(sorted(set(positions) - set(stale)), stale)
 
 
 # Built once per dialect and run with bound rows.
@@ -273,8 +304,6 @@ def finish_attempt(attempt_id: int, *, now: datetime | None = None) -> AttemptRe
     _score(attempt)
     result = attempt_result(attempt, expired=expired)
     emit("lms_attempt_finished", attempt=result)
-    if attempt.passed and attempt.quiz.course_id:
-        evaluate_course(attempt.user_id, attempt.quiz.course_id)
     return result
 
 
@@ -308,12 +337,11 @@ def grade_slot(slot_id: int, mark, comment: str, grader_id: int, *, now: datetim
     if attempt.state != "finished":
         raise AttemptError(_l("The attempt is still in progress; grade it after it is submitted."), 409, "open")
     manual = grading.manual_grade_from_mark(mark, slot.max_mark, comment)
-    was_passed = attempt.passed
     slot.fraction, slot.comment = manual.fraction, manual.comment
     slot.graded_by_id, slot.graded_at = grader_id, now or utcnow()
     _score(attempt)
-    if attempt.passed and not was_passed and attempt.quiz.course_id:
-        evaluate_course(attempt.user_id, attempt.quiz.course_id)
+    expired = attempt.deadline_at is not None and attempt.finished_at > attempt.deadline_at + grace()
+    emit("lms_attempt_graded", attempt=attempt_result(attempt, expired=expired))
     return attempt
 
 
@@ -324,11 +352,3 @@ def close_expired(*, now: datetime | None = None) -> int:
         Attempt.state == "open", Attempt.deadline_at.is_not(None), Attempt.deadline_at < now - grace())).all()
     return sum(finish_attempt(attempt_id, now=now) is not None for attempt_id in ids)
 
-
-def evaluate_course(user_id: int, course_id: int):
-    """Ask the courses domain to re-evaluate completion (the quiz may have been the last requirement)."""
-    if importlib.util.find_spec("lms.courses.progress") is None:  # the courses domain is not there yet
-        return None
-    from lms.courses.progress import evaluate_course_completion
-
-    return evaluate_course_completion(user_id, course_id)

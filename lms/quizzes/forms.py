@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from lms.forms import PortalForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lms.forms_fields import FiniteDecimalField
+
+# The largest id an INTEGER column holds on PostgreSQL: a larger number is a field error, not a 500.
+MAX_ID = 2**31 - 1
 
 GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"), "first": _l("First attempt"),
                   "average": _l("Average grade")}
@@ -15,7 +20,7 @@ REVIEW_LABELS = {"score_only": _l("Score only"), "with_answers": _l("Score, corr
                  "answers_after_pass": _l("Correct answers only after a pass")}
 
 
-class QuizForm(FlaskForm):
+class QuizForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     published = BooleanField(_l("Published (learners can take it)"))
@@ -26,7 +31,7 @@ class QuizForm(FlaskForm):
     time_limit_minutes = IntegerField(_l("Time limit, minutes (0: none)"), default=0, validators=[NumberRange(0, 10000)])
     attempts_allowed = IntegerField(_l("Attempts allowed (0: unlimited)"), default=0, validators=[NumberRange(0, 1000)])
     cooldown_minutes = IntegerField(_l("Pause between attempts, minutes"), default=0, validators=[NumberRange(0, 100000)])
-    pass_percent = DecimalField(_l("Pass mark, %"), default=70, places=2, validators=[InputRequired(), NumberRange(0, 100)])
+    pass_percent = FiniteDecimalField(_l("Pass mark, %"), default=70, places=2, validators=[InputRequired(), NumberRange(0, 100)])
     grading_method = SelectField(_l("Grading method"), default="highest")
     open_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[Optional()])
     close_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[Optional()])
@@ -40,7 +45,7 @@ class QuizForm(FlaskForm):
             SelectChoice(c.id, "  " * depth + c.name) for c, depth, _path in categories]
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     parent_id = SelectField(_l("Inside"), coerce=int, validators=[Optional()])
 
@@ -50,11 +55,11 @@ class CategoryForm(FlaskForm):
             SelectChoice(c.id, "  " * depth + c.name) for c, depth, _path in categories]
 
 
-class GiftUploadForm(FlaskForm):
+class GiftUploadForm(PortalForm):
     file = FileField(_l("GIFT file"), validators=[FileRequired()])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
     text = TextAreaField(_l("Question text"), validators=[DataRequired()])
     text_format = SelectField(_l("Text format"), default="moodle")
@@ -66,13 +71,22 @@ class QuestionForm(FlaskForm):
         self.text_format.choices = [SelectChoice(f, f) for f in ("moodle", "html", "markdown", "plain")]
 
 
-class AddQuestionForm(FlaskForm):
-    question_id = IntegerField(_l("Question number"), validators=[InputRequired()])
-    max_mark = DecimalField(_l("Mark"), default=1, places=2, validators=[InputRequired(), NumberRange(0.01, 1000)])
+class AddQuestionForm(PortalForm):
+    question_id = IntegerField(_l("Question number"), validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    max_mark = FiniteDecimalField(_l("Mark"), default=1, places=2, validators=[InputRequired(), NumberRange(0.01, 1000)])
 
 
-class GradeForm(FlaskForm):
-    mark = DecimalField(_l("Mark"), places=2, validators=[InputRequired()])
+class QuizAuthorForm(PortalForm):
+    author_id = SelectField(_l("Author who sees the attempts"), coerce=int)
+
+    def __init__(self, *args, authors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author_id.choices = [SelectChoice(0, str(_l("Nobody: managers and administrators only")))] + [
+            SelectChoice(user_id, label) for user_id, label in authors]
+
+
+class GradeForm(PortalForm):
+    mark = FiniteDecimalField(_l("Mark"), places=2, validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
 
 

@@ -1,15 +1,13 @@
 """Quizzes domain hooks: question types, blueprints, schema, texts, CLI and the course requirement."""
-from pathlib import Path
 
 from flask import url_for
 from flask_babel import gettext as _
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.auth.models import Role
 from lms.plugins import NavItem
 from lms.quizzes import models  # noqa: F401  (the tables belong to the metadata from start-up)
-
-HERE = Path(__file__).resolve().parent
 
 
 @hookimpl
@@ -19,21 +17,8 @@ def lms_register_question_types():
     return builtin_question_types()
 
 
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.quizzes.views import bp
-
-    app.register_blueprint(bp)
-
-
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.quizzes.views:bp")
 
 
 @hookimpl

@@ -16,3 +16,12 @@ def lms_attempt_finished(attempt):
 
     Fires after commit, once per attempt, whatever the number of finish requests.
     """
+
+
+@hookspec
+def lms_attempt_graded(attempt):
+    """A grader marked a question of a finished attempt; ``attempt`` is the rescored frozen ``AttemptResult``.
+
+    Fires after commit, once per saved mark; ``passed`` is still None while another question
+    waits for a grader. Returns nothing.
+    """

@@ -92,6 +92,10 @@ class Quiz(db.Model):
     open_at: Mapped[datetime | None] = mapped_column()
     close_at: Mapped[datetime | None] = mapped_column()
     review: Mapped[str] = mapped_column(sa.String(24), default="with_answers")
+    # The author who sees this quiz's attempts, grades them and reads its analysis: whoever created
+    # it, or whom a manager assigned. NULL (quizzes imported or made before it was recorded): only
+    # managers and admins do.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -170,3 +174,7 @@ class Answer(db.Model):
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_attempt_slot.id", ondelete="CASCADE"), primary_key=True)
     response: Mapped[dict] = mapped_column(sa.JSON)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The page's counter for this slot (quizzes.js counts each save): a save whose number is not
+    # above the stored one is older and is refused, so a replayed or overtaken save cannot undo a
+    # newer answer. NULL: saved without a number (the no-JavaScript form), which any save may follow.
+    client_seq: Mapped[int | None] = mapped_column(sa.BigInteger)

@@ -4,11 +4,13 @@
 on PostgreSQL that is BEGIN, SELECT … FOR UPDATE, INSERT, COMMIT, four round trips through the
 ORM session. Here the checks move into the statement itself::
 
-    INSERT INTO quiz_answer (slot_id, response, saved_at)
-    SELECT slot.id, :response, :now FROM quiz_attempt JOIN "user" … JOIN quiz_attempt_slot …
+    INSERT INTO quiz_answer (slot_id, response, saved_at, client_seq)
+    SELECT slot.id, :response, :now, :seq FROM quiz_attempt JOIN "user" … JOIN quiz_attempt_slot …
     WHERE the attempt is the learner's, open and in time, the account and dealer are active,
+          the request's sign-in session lives (lms.auth.sessions),
           and the slot at :position shows question version :version [FOR UPDATE OF quiz_attempt]
-    ON CONFLICT (slot_id) DO UPDATE … RETURNING slot_id
+    ON CONFLICT (slot_id) DO UPDATE … WHERE the stored answer's client_seq is not above :seq
+    RETURNING slot_id
 
 run on a connection of its own: on PostgreSQL in autocommit, straight on the pooled psycopg
 connection (one round trip: it skips the pool's ping and goes again on a dropped connection
@@ -19,9 +21,9 @@ slot (``data-version``) and quizzes.js sends it, so the response can be checked 
 version's definition before the statement, without reading the slot first.
 
 Every other case (no version sent, a definition not yet in this process, an answer that does not
-parse, a statement that matched no row because the attempt is finished, late, someone else's, or
-the account was deactivated) returns False, and the caller runs ``save_answers``, which decides
-and explains exactly as before. This path only ever says yes.
+parse, a statement that matched no row because the attempt is finished, late, someone else's, the
+account was deactivated, or an answer numbered higher is stored) returns False, and the caller
+runs ``save_answers``, which decides and explains exactly as before. This path only ever says yes.
 
 The definitions are cached per app, keyed by version id, and only for versions an attempt slot
 uses: such a version is never edited (``bank.edit_question`` adds a new one) nor deleted (no code
@@ -59,8 +61,10 @@ _VERSIONS_OF_ATTEMPT = (
 
 
 def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id, fields: dict, *, parse,
-                        now: datetime | None = None) -> bool:
-    """Save one slot's answer if every check passes in one statement; False means "use save_answers"."""
+                        now: datetime | None = None, seq: int | None = None, session_token: str | None) -> bool:
+    """Save one slot's answer if every check passes in one statement; False means "use save_answers".
+    ``seq`` is the page's count of the slot's saves: one not above the stored answer's saves nothing.
+    ``session_token`` is the request's sign-in session (lms.auth.sessions): an ended one saves nothing."""
     if not isinstance(version_id, int) or isinstance(version_id, bool):
         return False
     now = now or utcnow()
@@ -77,7 +81,7 @@ def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id
     except ResponseError:
         return False  # save_answers checks ownership first, then explains the problem
     row = {"attempt_id": attempt_id, "user_id": user_id, "position": position, "version_id": version_id,
-           "cutoff": now - grace(), "response": response, "now": now}
+           "cutoff": now - grace(), "response": response, "now": now, "seq": seq, "session_token": session_token}
     if engine.dialect.name == "postgresql":
         return _batches(engine).save((attempt_id, position), row)
     upsert = _statements(engine.dialect)["one"]
@@ -196,12 +200,12 @@ class _DriverStatement:
         return tuple(values[name] for name in self.order) if self.order else values
 
 
-def _open_slot(attempt_id, user_id, position, version_id, cutoff, *, rows=None) -> tuple:
+def _open_slot(attempt_id, user_id, position, version_id, cutoff, session_token, now, *, rows=None) -> tuple:
     """The slot at ``position`` showing ``version_id`` in the learner's attempt, joined, and every
-    check a save passes: the learner's own, active account and dealer, open, and not past its
-    deadline plus grace (``cutoff``). Shared by the one-row and the batch statement, whose ``rows``
-    come first in the join so that the slot's join can name their columns. (tables, checks)"""
-    tables, owned = learners_attempt(attempt_id, user_id)
+    check a save passes: the learner's own, active account and dealer, a live sign-in session, open,
+    and not past its deadline plus grace (``cutoff``). Shared by the one-row and the batch statement,
+    whose ``rows`` come first in the join so that the slot's join can name their columns. (tables, checks)"""
+    tables, owned = learners_attempt(attempt_id, user_id, session_token, now)
     if rows is not None:
         tables = rows.join(tables, _attempts.c.id == attempt_id)
     tables = tables.join(_slots, sa.and_(_slots.c.attempt_id == _attempts.c.id, _slots.c.position == position,
@@ -211,9 +215,11 @@ def _open_slot(attempt_id, user_id, position, version_id, cutoff, *, rows=None) 
     return tables, checks
 
 
-_BATCH_COLUMNS = {"n": sa.Integer(), "attempt_id": sa.Integer(), "user_id": sa.Integer(), "position": sa.Integer(),
+_BATCH_COLUMNS = {"n": sa.Integer(), "attempt_id": sa.Integer(), "user_id": sa.Integer(), "session_token": sa.String(),
+                  "position": sa.Integer(),
                   "version_id": sa.Integer(), "cutoff": _attempts.c.deadline_at.type,
-                  "response": _answers.c.response.type, "now": _answers.c.saved_at.type}
+                  "response": _answers.c.response.type, "now": _answers.c.saved_at.type,
+                  "seq": _answers.c.client_seq.type}
 
 
 def _batch_upsert():
@@ -228,27 +234,29 @@ def _batch_upsert():
                           ).table_valued(*(sa.column(name, type_) for name, type_ in _BATCH_COLUMNS.items())
                                          ).render_derived(name="incoming")
     tables, checks = _open_slot(rows.c.attempt_id, rows.c.user_id, rows.c.position, rows.c.version_id,
-                                rows.c.cutoff, rows=rows)
+                                rows.c.cutoff, rows.c.session_token, rows.c.now, rows=rows)
     chosen = (
-        sa.select(rows.c.n, _slots.c.id.label("slot_id"), rows.c.response, rows.c.now)
+        sa.select(rows.c.n, _slots.c.id.label("slot_id"), rows.c.response, rows.c.now, rows.c.seq)
         .select_from(tables)
         .where(*checks)
         .order_by(_attempts.c.id)
         .with_for_update(of=_attempts)
         .cte("chosen")
     )
-    written = answer_upsert("postgresql", sa.select(chosen.c.slot_id, chosen.c.response, chosen.c.now)
-                            ).returning(_answers.c.slot_id).cte("written")
+    written = answer_upsert("postgresql", sa.select(chosen.c.slot_id, chosen.c.response, chosen.c.now,
+                                                    chosen.c.seq)).returning(_answers.c.slot_id).cte("written")
     return sa.select(chosen.c.n).join(written, written.c.slot_id == chosen.c.slot_id)
 
 
 def _upsert(dialect: str):
     """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING; compiled once per app (_DriverStatement)."""
+    now = sa.bindparam("now", type_=_answers.c.saved_at.type)
     tables, checks = _open_slot(sa.bindparam("attempt_id"), sa.bindparam("user_id"), sa.bindparam("position"),
-                                sa.bindparam("version_id"), sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type))
+                                sa.bindparam("version_id"), sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type),
+                                sa.bindparam("session_token"), now)
     source = (
-        sa.select(_slots.c.id, sa.bindparam("response", type_=_answers.c.response.type),
-                  sa.bindparam("now", type_=_answers.c.saved_at.type))
+        sa.select(_slots.c.id, sa.bindparam("response", type_=_answers.c.response.type), now,
+                  sa.bindparam("seq", type_=_answers.c.client_seq.type))
         .select_from(tables)
         .where(*checks)
         # Serialises the save with a concurrent finish on PostgreSQL: a finish that commits first

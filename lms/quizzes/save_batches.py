@@ -8,7 +8,8 @@ never waits for more than the statement ahead of it and its own, and no thread k
 after its own answer is saved.
 
 Two saves of the same slot never share a statement (an upsert cannot touch a row twice): the later
-one waits for the next, so the later answer is the one stored.
+one waits for the next, so the later answer is the one stored, unless the page numbered it below
+the stored one (an older save overtaken on its way: see attempts.answer_upsert).
 """
 from __future__ import annotations
 

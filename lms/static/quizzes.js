@@ -10,6 +10,12 @@
   var status = document.getElementById("quiz-status");
   var pending = {};
   var timers = {};
+  // Each slot's saves are numbered, continuing from the stored answer's number: the server keeps
+  // an answer unless a save numbered higher arrives, so a slow or repeated older save cannot undo it.
+  var seqs = {};
+  form.querySelectorAll("fieldset.quiz-slot").forEach(function (fieldset) {
+    seqs[fieldset.getAttribute("data-position")] = parseInt(fieldset.getAttribute("data-seq"), 10) || 0;
+  });
 
   function slotFields(fieldset) {
     var fields = {};
@@ -32,12 +38,13 @@
   function save(fieldset) {
     var position = parseInt(fieldset.getAttribute("data-position"), 10);
     var version = parseInt(fieldset.getAttribute("data-version"), 10);
+    var seq = seqs[position] = (seqs[position] || 0) + 1;
     pending[position] = true;
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token},
-      body: JSON.stringify({position: position, version: version, fields: slotFields(fieldset)})
+      body: JSON.stringify({position: position, version: version, seq: seq, fields: slotFields(fieldset)})
     }).then(function (response) {
       return response.json().then(function (body) { return {ok: response.ok, body: body}; });
     }).then(function (result) {
@@ -47,6 +54,12 @@
         return;
       }
       var error = result.body && result.body.error;
+      if (error && error.code === "stale_answer") {
+        if (seq < seqs[position]) { return; }  // this page's newer save of the slot decides
+        // Another window saved a newer answer; this page's next change goes after it.
+        seqs[position] = Math.max(seqs[position], error.seq || 0);
+        delete pending[position];
+      }
       say(fieldset, error ? error.message : form.getAttribute("data-failed"));
       if (status && error) { status.textContent = error.message; }
       if (error && error.result_url && (error.code === "time_up" || error.code === "finished")) {
@@ -73,6 +86,21 @@
     if (fieldset && (event.target.tagName === "TEXTAREA" || event.target.type === "text")) { schedule(fieldset, 1500); }
   });
 
+  // The whole form is newer than every autosave sent before it: number each slot past them.
+  function numberSlots() {
+    form.querySelectorAll("fieldset.quiz-slot").forEach(function (fieldset) {
+      var position = fieldset.getAttribute("data-position");
+      var input = form.querySelector('input[name="seq-' + position + '"]');
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden"; input.name = "seq-" + position;
+        form.appendChild(input);
+      }
+      seqs[position] = (seqs[position] || 0) + 1;
+      input.value = seqs[position];
+    });
+  }
+
   var finishing = false;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
@@ -81,6 +109,7 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); return; }
       finishing = true;
     }
+    numberSlots();
   });
 
   var timer = document.getElementById("quiz-timer");
@@ -96,6 +125,7 @@
         var finish = document.createElement("input");
         finish.type = "hidden"; finish.name = "action"; finish.value = "finish";
         form.appendChild(finish);
+        numberSlots();
         form.submit();
       }
     };

@@ -140,11 +140,13 @@ def slot_version(app, attempt_id: int, position: int) -> int | None:
             AttemptSlot.attempt_id == attempt_id, AttemptSlot.position == position))
 
 
-def autosave(client, attempt_id: int, position: int, fields: dict, token: str, *, version=SLOT_VERSION):
-    """POST one slot as quizzes.js does. ``version=None`` leaves the version out (an older page)."""
+def autosave(client, attempt_id: int, position: int, fields: dict, token: str, *, version=SLOT_VERSION, seq=None):
+    """POST one slot as quizzes.js does. ``version=None`` leaves the version out (an older page);
+    ``seq`` is the page's number for this save of the slot (left out by default, as older pages do)."""
     if version is SLOT_VERSION:
         version = slot_version(client.application, attempt_id, position)
-    body = {"position": position, "fields": fields, **({"version": version} if version is not None else {})}
+    body = {"position": position, "fields": fields, **({"version": version} if version is not None else {}),
+            **({"seq": seq} if seq is not None else {})}
     return client.post(f"/quizzes/attempts/{attempt_id}/autosave", json=body,
                        headers={"X-CSRFToken": token, "Accept": "application/json"})
 

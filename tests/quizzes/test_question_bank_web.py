@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from lms.testing import csrf_token, shared_fixture
-from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, start
+from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, start, user_id
 
 from lms import hookimpl
 from lms.extensions import db
@@ -153,7 +153,7 @@ def test_editing_a_used_question_makes_a_new_version(author):
 
 def test_essay_is_graded_by_hand_with_a_comment(author):
     app, client = author
-    quiz = build_quiz(app, types=["single_choice", "essay"], pass_percent=75)
+    quiz = build_quiz(app, types=["single_choice", "essay"], pass_percent=75, author_id=user_id(app, "author"))
     learner = login(app.test_client(), "learner")
     attempt_id = start(learner, quiz["quiz_id"])
     token = page_token(learner, attempt_id)
@@ -186,7 +186,7 @@ def test_essay_is_graded_by_hand_with_a_comment(author):
 
 def test_item_analysis_page(author):
     app, client = author
-    quiz = build_quiz(app, types=["single_choice", "true_false"])
+    quiz = build_quiz(app, types=["single_choice", "true_false"], author_id=user_id(app, "author"))
     for role, choice in (("learner", "oa"), ("learner2", "oc"), ("learner3", "ob")):
         learner = login(app.test_client(), role)
         attempt_id = start(learner, quiz["quiz_id"])

@@ -13,7 +13,7 @@ from quiz_testkit import autosave, build_quiz, load_demo, login, page_token, slo
 
 from lms.extensions import db
 from lms.quizzes import quick_save
-from lms.quizzes.models import Attempt
+from lms.quizzes.models import Answer, Attempt, AttemptSlot
 from lms.quizzes.save_batches import SaveBatches
 from lms.timeutil import utcnow
 
@@ -88,21 +88,28 @@ def pg_app(app_factory):
     return app
 
 
+def sign_in_session_token(client) -> str:
+    """The server-side session the client's cookie names (lms.auth.sessions)."""
+    with client.session_transaction() as session:
+        return session["_user_id"].partition(":")[2]
+
+
 def test_the_batch_statement_saves_exactly_the_rows_the_one_row_statement_would(pg_app):
     quiz = build_quiz(pg_app, types=["single_choice", "true_false"])
-    attempts = {role: start(login(pg_app.test_client(), role), quiz["quiz_id"]) for role in ("learner", "learner2")}
-    finished_client = login(pg_app.test_client(), "learner3")
-    finished = start(finished_client, quiz["quiz_id"])
+    clients = {role: login(pg_app.test_client(), role) for role in ("learner", "learner2", "learner3")}
+    attempts = {role: start(clients[role], quiz["quiz_id"]) for role in ("learner", "learner2")}
+    finished = start(clients["learner3"], quiz["quiz_id"])
     with pg_app.app_context():
         db.session.get(Attempt, finished).state = "finished"
         db.session.commit()
         engine = db.engine
     now = utcnow()
 
-    def row(role, attempt_id, position, choice, *, version=None, user=None):
+    def row(role, attempt_id, position, choice, *, version=None, user=None, session_token=None):
         return {"attempt_id": attempt_id, "user_id": user or user_id(pg_app, role), "position": position,
                 "version_id": version or slot_version(pg_app, attempt_id, position), "cutoff": now,
-                "response": {"choice": choice}, "now": now}
+                "response": {"choice": choice}, "now": now, "seq": None,
+                "session_token": session_token or sign_in_session_token(clients[role])}
 
     learner, learner2 = attempts["learner"], attempts["learner2"]
     rows = [
@@ -112,6 +119,7 @@ def test_the_batch_statement_saves_exactly_the_rows_the_one_row_statement_would(
         row("learner3", finished, 1, "oc"),                                   # 3 a finished attempt
         row("learner2", learner, 2, "x", user=user_id(pg_app, "learner2")),   # 4 someone else's attempt
         row("learner2", learner2, 2, "oc"),                                   # 5 saved
+        row("learner", learner, 2, "ob", session_token="an-ended-session"),  # 6 an ended sign-in session
     ]
     with pg_app.app_context():
         statements = quick_save._statements(engine.dialect)  # noqa: SLF001
@@ -119,6 +127,42 @@ def test_the_batch_statement_saves_exactly_the_rows_the_one_row_statement_would(
     assert stored(pg_app, learner) == {1: {"choice": "oa"}}
     assert stored(pg_app, learner2) == {1: {"choice": "ob"}, 2: {"choice": "oc"}}
     assert stored(pg_app, finished) == {}
+
+
+def test_the_batch_statement_refuses_a_save_older_than_the_stored_answer(pg_app):
+    """The page's numbers are compared in the batch statement too: an older row saves nothing and is
+    refused, so that its save falls back to the full one, which answers that it is stale."""
+    quiz = build_quiz(pg_app, types=["single_choice", "true_false"])
+    clients = {role: login(pg_app.test_client(), role) for role in ("learner", "learner2")}
+    attempts = {role: start(client, quiz["quiz_id"]) for role, client in clients.items()}
+    with pg_app.app_context():
+        engine = db.engine
+        statements = quick_save._statements(engine.dialect)  # noqa: SLF001
+    now = utcnow()
+
+    def row(role, position, choice, seq):
+        attempt_id = attempts[role]
+        return {"attempt_id": attempt_id, "user_id": user_id(pg_app, role), "position": position,
+                "version_id": slot_version(pg_app, attempt_id, position), "cutoff": now,
+                "response": {"choice": choice}, "now": now, "seq": seq,
+                "session_token": sign_in_session_token(clients[role])}
+
+    first = [row("learner", 1, "oa", 5), row("learner", 2, "x", 2), row("learner2", 1, "ob", None)]
+    assert quick_save._save_rows_on_postgresql(engine, statements, first) == {0, 1, 2}  # noqa: SLF001
+    later = [
+        row("learner", 1, "oc", 4),     # 0 older than the stored 5
+        row("learner", 2, "y", 3),      # 1 newer
+        row("learner2", 1, "oc", 1),    # 2 numbered, after an answer saved without a number
+        row("learner2", 2, "z", None),  # 3 the slot's first save
+    ]
+    assert quick_save._save_rows_on_postgresql(engine, statements, later) == {1, 2, 3}  # noqa: SLF001
+    assert stored(pg_app, attempts["learner"]) == {1: {"choice": "oa"}, 2: {"choice": "y"}}
+    assert stored(pg_app, attempts["learner2"]) == {1: {"choice": "oc"}, 2: {"choice": "z"}}
+    with pg_app.app_context():
+        numbers = set(db.session.execute(sa.select(AttemptSlot.attempt_id, AttemptSlot.position, Answer.client_seq)
+                                         .join(Answer, Answer.slot_id == AttemptSlot.id)).all())
+    assert numbers == {(attempts["learner"], 1, 5), (attempts["learner"], 2, 3),
+                       (attempts["learner2"], 1, 1), (attempts["learner2"], 2, None)}
 
 
 def test_many_learners_saving_at_once_all_land(pg_app):

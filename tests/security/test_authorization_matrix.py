@@ -23,6 +23,8 @@ ACCESS = {
     "portal.dashboard": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.sign_out_everywhere": SIGNED_IN,
     "auth.set_locale": PUBLIC,
     "admin.users": ("admin",),
     "admin.toggle_user": ("admin",),
@@ -51,6 +53,8 @@ ACCESS = {
     "api.upsert_user": TOKEN,
     "api_admin.tokens": ("admin",),
     "api_admin.revoke": ("admin",),
+    "api_admin.links": ("admin",),
+    "api_admin.unlink_link": ("admin",),
     "webhooks_admin.subscriptions": ("admin",),
     "webhooks_admin.toggle": ("admin",),
     "webhooks_admin.deliveries": ("admin",),
@@ -100,6 +104,7 @@ ACCESS = {
     "quizzes.result": SIGNED_IN,
     "quizzes.manage": STAFF,
     "quizzes.edit_quiz": STAFF,
+    "quizzes.assign_author": REPORTERS,
     "quizzes.add_question": STAFF,
     "quizzes.remove_question": STAFF,
     "quizzes.bank_page": STAFF,
@@ -191,3 +196,119 @@ def test_get_routes_answer_as_the_table_says(app, demo, role):
         elif status == 403:
             problems.append(f"{url}: 403 for {role}, who should have access")
     assert problems == []
+
+
+# --- attempts of a quiz: per role, per author, per dealer ----------------------------------------
+#
+# The table above only shows that a role reaches a route; learners' results are personal data, so
+# which quiz and whose attempt matter too. Managers and admins see every quiz's attempts; an author
+# only those of the quizzes they are the author of, whichever dealer the learner is from; dealer
+# admins no quiz's (their reports show their own staff's results); a learner only their own.
+
+def quiz_attempts_fixture(app):
+    """Quizzes by the demo author, by another author and by nobody, each with a finished attempt
+    (an essay left for a grader) by a learner of dealer 1 and one of dealer 2."""
+    import sqlalchemy as sa
+
+    from lms.auth.models import Role, User
+    from lms.extensions import db
+    from lms.quizzes.models import AttemptSlot, QuestionVersion
+    from tests.quizzes.quiz_testkit import autosave, build_quiz, load_demo, login, page_token, start, user_id
+
+    load_demo(app)
+    with app.app_context():
+        other = User(email="author2@demo.example.com", name="Другой автор", role=Role.AUTHOR)
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    authors = {"mine": user_id(app, "author"), "other": other_id, "nobody": None}
+    quizzes, attempts, essay_slots = {}, {}, {}
+    for owner, author_id in authors.items():
+        quizzes[owner] = build_quiz(app, types=["essay"], author_id=author_id)["quiz_id"]
+        for learner in ("learner", "learner2"):  # dealers 1 and 2
+            client = login(app.test_client(), learner)
+            attempt_id = start(client, quizzes[owner])
+            token = page_token(client, attempt_id)
+            autosave(client, attempt_id, 1, {"s1": [f"essay of {learner}"]}, token)
+            client.post(f"/quizzes/attempts/{attempt_id}/finish", data={"csrf_token": token})
+            attempts[owner, learner] = attempt_id
+            with app.app_context():
+                essay_slots[owner, learner] = db.session.scalar(
+                    sa.select(AttemptSlot.id).join(QuestionVersion).where(AttemptSlot.attempt_id == attempt_id))
+    return quizzes, attempts, essay_slots
+
+
+def sees_attempts(role: str, owner: str) -> bool:
+    return role in REPORTERS or (role == "author" and owner == "mine")
+
+
+def test_quiz_attempts_are_seen_by_their_author_managers_and_admins_only(app):
+    quizzes, attempts, essay_slots = quiz_attempts_fixture(app)
+    problems = []
+    for role in ALL_ROLES:
+        client = signed_in(app, role)
+        token = csrf_token(client, "/")
+        for owner, quiz_id in quizzes.items():
+            allowed = sees_attempts(role, owner)
+            for page in (f"/quizzes/{quiz_id}/grading", f"/quizzes/{quiz_id}/analysis"):
+                status = client.get(page).status_code
+                if status != (200 if allowed else 403):
+                    problems.append(f"{role} {owner}: {page} {status}")
+            for learner in ("learner", "learner2"):
+                own = role == learner
+                response = client.get(f"/quizzes/attempts/{attempts[owner, learner]}/result")
+                html = response.get_data(as_text=True)
+                if response.status_code != (200 if allowed or own else 404):
+                    problems.append(f"{role} {owner}: {learner}'s result {response.status_code}")
+                elif response.status_code == 200 and "essay of " + learner not in html:
+                    problems.append(f"{role} {owner}: {learner}'s result page lacks the answer")
+                if (f"/quizzes/slots/{essay_slots[owner, learner]}/grade" in html) != allowed:
+                    problems.append(f"{role} {owner}: grading form {'missing' if allowed else 'shown'}")
+                graded = client.post(f"/quizzes/slots/{essay_slots[owner, learner]}/grade",
+                                     data={"csrf_token": token, "mark": "1"})
+                if graded.status_code != (303 if allowed else 403 if role not in STAFF else 404):
+                    problems.append(f"{role} {owner}: grading {learner} {graded.status_code}")
+        if role in STAFF:
+            listing = client.get("/quizzes/manage").get_data(as_text=True)
+            for owner, quiz_id in quizzes.items():
+                if (f"/quizzes/{quiz_id}/grading" in listing) != sees_attempts(role, owner):
+                    problems.append(f"{role} {owner}: the list's link to the attempts is wrong")
+    assert problems == []
+
+
+def test_a_new_quiz_is_its_creators_and_managers_reassign_it(app):
+    import re
+
+    from lms.extensions import db
+    from lms.quizzes.models import Quiz
+    from tests.quizzes.quiz_testkit import load_demo, user_id
+
+    load_demo(app)
+    author = signed_in(app, "author")
+    created = author.post("/quizzes/manage", data={
+        "csrf_token": csrf_token(author, "/quizzes/manage"), "title": "Своё", "random_category_id": "0",
+        "random_count": "0", "time_limit_minutes": "0", "attempts_allowed": "0", "cooldown_minutes": "0",
+        "pass_percent": "70", "grading_method": "highest", "review": "with_answers"})
+    quiz_id = int(re.search(r"/quizzes/(\d+)/edit", created.headers["Location"])[1])
+    with app.app_context():
+        assert db.session.get(Quiz, quiz_id).author_id == user_id(app, "author")
+    assert author.get(f"/quizzes/{quiz_id}/grading").status_code == 200
+    assert 'name="owner-author_id"' not in author.get(f"/quizzes/{quiz_id}/edit").get_data(as_text=True)
+    assert author.post(f"/quizzes/{quiz_id}/author", data={"csrf_token": csrf_token(author, "/"),
+                                                           "owner-author_id": "0"}).status_code == 403
+
+    manager = signed_in(app, "manager")
+    page = manager.get(f"/quizzes/{quiz_id}/edit").get_data(as_text=True)
+    assert 'name="owner-author_id"' in page
+    token = csrf_token(manager, f"/quizzes/{quiz_id}/edit")
+    for refused in ({}, {"owner-author_id": "x"}, {"owner-author_id": str(user_id(app, "learner"))}):
+        response = manager.post(f"/quizzes/{quiz_id}/author", data={"csrf_token": token, **refused})
+        assert response.status_code == 400, refused
+    assert manager.post(f"/quizzes/{quiz_id}/author", data={"csrf_token": token, "owner-author_id": "0"}
+                        ).status_code == 303
+    with app.app_context():
+        assert db.session.get(Quiz, quiz_id).author_id is None
+    assert author.get(f"/quizzes/{quiz_id}/grading").status_code == 403
+    manager.post(f"/quizzes/{quiz_id}/author", data={"csrf_token": token,
+                                                     "owner-author_id": str(user_id(app, "author"))})
+    assert author.get(f"/quizzes/{quiz_id}/grading").status_code == 200

@@ -9,14 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from lms import charts
+from lms import charts, json_input
 from lms.auth.models import Role, User
 from lms.auth.permissions import roles_required
 from lms.events import commit
 from lms.extensions import db
 from lms.quizzes import analysis, attempts as svc, bank
+from lms.quizzes.access import OVERSEERS, author_choices, may_review
 from lms.quizzes.forms import (
-    AddQuestionForm, CategoryForm, GiftUploadForm, GradeForm, NewQuestionForm, QuestionForm, QuizForm,
+    AddQuestionForm, CategoryForm, GiftUploadForm, GradeForm, NewQuestionForm, QuestionForm, QuizAuthorForm, QuizForm,
 )
 from lms.quizzes.gift import GiftError
 from lms.quizzes.grading import QuizInputError
@@ -37,7 +38,7 @@ def manage():
     form = QuizForm(categories=bank.category_tree())
     status = 200
     if form.validate_on_submit():
-        quiz = Quiz()
+        quiz = Quiz(author_id=current_user.id)
         _apply(form, quiz)
         db.session.add(quiz)
         db.session.flush()
@@ -48,7 +49,8 @@ def manage():
     if form.is_submitted():
         status = 400
     quizzes = db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).all()
-    return render_template("quizzes/manage.html", quizzes=quizzes, form=form), status
+    reviewable = {quiz.id for quiz in quizzes if may_review(current_user, quiz)}
+    return render_template("quizzes/manage.html", quizzes=quizzes, form=form, reviewable=reviewable), status
 
 
 def _apply(form: QuizForm, quiz: Quiz) -> None:
@@ -79,8 +81,43 @@ def edit_quiz(quiz_id: int):
             return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
     elif form.is_submitted():
         status = 400
-    return render_template("quizzes/edit_quiz.html", quiz=quiz, form=form, add_form=add_form,
+    return _edit_page(quiz, form, add_form, status=status)
+
+
+def _author_form(quiz: Quiz) -> QuizAuthorForm | None:
+    """The choice of the quiz's author, for managers and admins only."""
+    if current_user.role not in OVERSEERS:
+        return None
+    authors = author_choices()
+    if quiz.author_id and quiz.author_id not in {user_id for user_id, _label in authors}:
+        author = db.session.get(User, quiz.author_id)
+        authors.append((author.id, f"{author.name} <{author.email}>"))
+    return QuizAuthorForm(prefix="owner", authors=authors)
+
+
+def _edit_page(quiz: Quiz, form: QuizForm, add_form: AddQuestionForm, *, author_form=None, status: int = 200):
+    if author_form is None:
+        author_form = _author_form(quiz)
+        if author_form is not None:
+            author_form.author_id.data = quiz.author_id or 0
+    return render_template("quizzes/edit_quiz.html", quiz=quiz, form=form, add_form=add_form, author_form=author_form,
                            fixed=_fixed_rows(quiz.id)), status
+
+
+@bp.route("/<int:quiz_id>/author", methods=["POST"])
+@roles_required(*OVERSEERS)
+def assign_author(quiz_id: int):
+    """A manager names the author who sees the quiz's attempts (or nobody: managers and admins only)."""
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    author_form = _author_form(quiz)
+    if not author_form.validate_on_submit():
+        form = QuizForm(obj=quiz, categories=bank.category_tree())
+        form.random_category_id.data = quiz.random_category_id or 0
+        return _edit_page(quiz, form, AddQuestionForm(prefix="add"), author_form=author_form, status=400)
+    quiz.author_id = author_form.author_id.data or None
+    commit()
+    flash(_("The quiz's author is saved."), "success")
+    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
 
 
 def _fixed_rows(quiz_id: int):
@@ -148,6 +185,12 @@ def bank_page():
                            upload_form=GiftUploadForm(prefix="gift"), problems=[], new_form=_new_form()), status
 
 
+def definition_error(error: ValueError) -> str:
+    if isinstance(error, json_input.JSONTooDeep):
+        return _("The answers nest lists and objects more than %(n)d levels deep.", n=error.limit)
+    return _("The answers are not valid JSON.")
+
+
 def _new_form() -> NewQuestionForm:
     return NewQuestionForm(prefix="new", type_names=question_types().names())
 
@@ -160,9 +203,9 @@ def new_question(category_id: int):
     errors = []
     if form.validate_on_submit():
         try:
-            definition = json.loads(form.definition.data)
-        except ValueError:
-            errors = [_("The answers are not valid JSON.")]
+            definition = json_input.loads(form.definition.data)
+        except ValueError as error:
+            errors = [definition_error(error)]
         else:
             content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
                        "general_feedback": form.general_feedback.data or "", "definition": definition}
@@ -213,7 +256,7 @@ def import_gift(category_id: int):
 @roles_required(*AUTHORS)
 def export_gift(category_id: int):
     category = db.session.get(QuestionCategory, category_id) or abort(404)
-    return Response(bank.export_category_gift(category.id), mimetype="text/plain; charset=utf-8",
+    return Response(bank.export_category_gift(category.id), mimetype="text/plain",
                     headers={"Content-Disposition": f'attachment; filename="category-{category.id}.gift.txt"'})
 
 
@@ -222,15 +265,19 @@ def export_gift(category_id: int):
 def edit_question(question_id: int):
     question = db.session.get(Question, question_id) or abort(404)
     version = bank.current_version(question_id)
-    form = QuestionForm(obj=version)
     if request.method == "GET":
+        form = QuestionForm(obj=version)
         form.definition.data = json.dumps(version.definition, ensure_ascii=False, indent=2)
+    else:
+        # Only what was sent: a field left out is then "required", not the stored value
+        # (a definition is a dict there, not the JSON text the form expects).
+        form = QuestionForm()
     errors, status = [], 200
     if form.validate_on_submit():
         try:
-            definition = json.loads(form.definition.data)
-        except ValueError:
-            errors, status = [_("The answers are not valid JSON.")], 422
+            definition = json_input.loads(form.definition.data)
+        except ValueError as error:
+            errors, status = [definition_error(error)], 422
         else:
             content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
                        "general_feedback": form.general_feedback.data or "", "definition": definition}
@@ -253,10 +300,18 @@ def edit_question(question_id: int):
 # --- grading and analysis ------------------------------------------------------------------
 
 
+def _reviewed_quiz(quiz_id: int) -> Quiz:
+    """The quiz, if the user may see its attempts (access.may_review); 404 or 403 otherwise."""
+    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    if not may_review(current_user, quiz):
+        abort(403)
+    return quiz
+
+
 @bp.route("/<int:quiz_id>/grading")
 @roles_required(*AUTHORS)
 def grading_queue(quiz_id: int):
-    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    quiz = _reviewed_quiz(quiz_id)
     rows = db.session.execute(
         sa.select(Attempt, User.name).join(User, User.id == Attempt.user_id)
         .where(Attempt.quiz_id == quiz_id, Attempt.state == "finished").order_by(Attempt.finished_at.desc())).all()
@@ -269,6 +324,8 @@ def grade_slot(slot_id: int):
     form = GradeForm()
     slot = db.session.get(AttemptSlot, slot_id) or abort(404)
     attempt_id = slot.attempt_id
+    if not may_review(current_user, db.session.get(Attempt, attempt_id).quiz):
+        abort(404)  # as for the attempt's result page: whose attempts exist is not told
     if not form.validate_on_submit():
         flash(_("Enter a mark."), "error")
         return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
@@ -286,7 +343,7 @@ def grade_slot(slot_id: int):
 @bp.route("/<int:quiz_id>/analysis")
 @roles_required(Role.AUTHOR, Role.MANAGER, Role.ADMIN)
 def item_analysis(quiz_id: int):
-    quiz = db.session.get(Quiz, quiz_id) or abort(404)
+    quiz = _reviewed_quiz(quiz_id)
     # Moodle analyses first attempts by default, so repeaters do not weigh twice.
     first = (sa.select(Attempt.id).where(Attempt.quiz_id == quiz_id, Attempt.state == "finished", Attempt.number == 1))
     rows = db.session.execute(

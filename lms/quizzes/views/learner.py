@@ -12,6 +12,7 @@ from lms.database import begin_write
 from lms.events import commit
 from lms.extensions import db
 from lms.quizzes import attempts as svc
+from lms.quizzes.access import may_review
 from lms.quizzes.models import Attempt, Quiz
 from lms.quizzes.present import (
     chosen_values, correct_answer, fields_from_form, fields_from_json, render_text, response_from_fields,
@@ -19,7 +20,7 @@ from lms.quizzes.present import (
 from lms.quizzes.qtypes import ResponseError
 from lms.quizzes.quick_save import save_answer_quickly
 from lms.quizzes.registry import question_types
-from lms.quizzes.services import STAFF, can_take, final_percent, quiz_passed
+from lms.quizzes.services import can_take, final_percent, quiz_passed
 from lms.quizzes.views import bp
 from lms.timeutil import utcnow
 
@@ -49,12 +50,12 @@ def visible_quiz(quiz_id: int) -> Quiz:
     return quiz
 
 
-def own_attempt(attempt_id: int, *, staff_may_see: bool = False) -> Attempt:
-    """The attempt with its quiz; 404 unless it is the user's own (or the user grades it)."""
+def own_attempt(attempt_id: int, *, reviewers_may_see: bool = False) -> Attempt:
+    """The attempt with its quiz; 404 unless it is the user's own (or the user reviews the quiz's attempts)."""
     attempt = db.session.get(Attempt, attempt_id, options=[joinedload(Attempt.quiz)])
     if attempt is None:
         abort(404)
-    if attempt.user_id != current_user.id and not (staff_may_see and current_user.role in STAFF):
+    if attempt.user_id != current_user.id and not (reviewers_may_see and may_review(current_user, attempt.quiz)):
         abort(404)
     return attempt
 
@@ -115,7 +116,8 @@ def _slot_views(attempt: Attempt, *, with_review: bool = False) -> list[dict]:
         item = {"position": slot.position, "slot": slot, "qtype": version.qtype, "max_mark": slot.max_mark,
                 "text": render_text(version.text, version.text_format),
                 "view": qtype.public_view(version.definition, shuffle_seed=seed),
-                "chosen": chosen_values(version.qtype, response), "answered": answer is not None}
+                "chosen": chosen_values(version.qtype, response), "answered": answer is not None,
+                "seq": answer.client_seq if answer else None}
         if with_review:
             item.update(
                 summary=qtype.summarize_response(version.definition, response),
@@ -151,11 +153,16 @@ def submit_form(attempt_id: int):
     """The no-JavaScript path: save every slot on the page, then finish if asked."""
     attempt = own_attempt(attempt_id)
     finishing = request.form.get("action") == "finish"
-    positions = [int(p) for p in request.form.getlist("slots") if p.isdigit()]
+    positions = [p for raw in request.form.getlist("slots") if (p := whole_number(raw, MAX_POSITION, digits=True))]
     fields = fields_from_form(request.form)
+    # quizzes.js numbers each slot's saves; a page without it sends none, and its answers always save.
+    seqs = {p: seq for p in positions
+            if (seq := whole_number(request.form.get(f"seq-{p}"), MAX_SAVE_SEQ, digits=True))}
+    stale = {}
     try:
         if attempt.state == "open":
-            svc.save_answers(attempt.id, current_user.id, {p: fields for p in positions}, parse=_parse)
+            stale = svc.save_answers(attempt.id, current_user.id, {p: fields for p in positions}, parse=_parse,
+                                     seqs=seqs, session_token=current_user.session_token).stale
     except svc.TimeUp as error:
         db.session.rollback()
         svc.finish_attempt(attempt_id)
@@ -166,10 +173,16 @@ def submit_form(attempt_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return redirect(url_for("quizzes.result", attempt_id=attempt_id), 303)
+    except LookupError:  # a question the attempt does not have
+        db.session.rollback()
+        abort(404)
     except ResponseError as error:
         db.session.rollback()
         flash(_("Question %(n)s: %(problem)s", n=error.params.get("position"), problem=translate(error)), "error")
         return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id), 303)
+    if stale:
+        flash(_("Newer answers to questions %(numbers)s were already saved from another window; they were kept.",
+                numbers=", ".join(str(p) for p in sorted(stale))), "info")
     if finishing:
         svc.finish_attempt(attempt_id)
         commit()
@@ -183,21 +196,41 @@ def _json_error(status: int, code: str, message, **extra):
     return jsonify({"error": {"code": code, "message": str(message), **extra}}), status
 
 
+# No quiz has this many questions; a larger position would not fit the database's INTEGER either.
+MAX_POSITION = 100_000
+# quizzes.js counts each slot's saves in JavaScript numbers, exact up to 2**53 - 1.
+MAX_SAVE_SEQ = 2**53 - 1
+
+
+def whole_number(value, high: int, *, digits: bool = False) -> int | None:
+    """``value`` if it is a whole number from 1 to ``high``, else None; ``digits``: also as a form's digits."""
+    if digits and isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(high)):
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= high:
+        return value
+    return None
+
+
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
 @session_login_required  # the hottest request of an exam: save_answers checks the account itself
 def autosave(attempt_id: int):
-    """Save one slot (JSON ``{"position": n, "version": v, "fields": {...}}``); saving the same answer
-    again is harmless. ``version`` (the slot's question version, from the page) lets the common case
-    take one statement (quick_save); without it, or when that refuses, save_answers decides."""
+    """Save one slot (JSON ``{"position": n, "version": v, "seq": s, "fields": {...}}``); saving the same
+    answer again is harmless. ``version`` (the slot's question version, from the page) lets the common
+    case take one statement (quick_save); without it, or when that refuses, save_answers decides.
+    ``seq`` counts the page's saves of the slot: a save numbered at or below the stored answer's is
+    older and gets 409 ``stale_answer`` with the stored number, the stored answer untouched."""
     data = request.get_json(silent=True)
-    position = data.get("position") if isinstance(data, dict) else None
-    if not isinstance(position, int) or isinstance(position, bool):
+    position = whole_number(data.get("position"), MAX_POSITION) if isinstance(data, dict) else None
+    seq = whole_number(data.get("seq"), MAX_SAVE_SEQ) if isinstance(data, dict) else None
+    if position is None or (seq is None and data.get("seq") is not None):
         return _json_error(400, "bad_request", _("The answer could not be read."))
     try:
         fields = fields_from_json(data)
-        if save_answer_quickly(attempt_id, g.lms_user_id, position, data.get("version"), fields, parse=_parse):
+        if save_answer_quickly(attempt_id, g.lms_user_id, position, data.get("version"), fields, parse=_parse,
+                               seq=seq, session_token=g.lms_session_token):
             return jsonify({"saved": True, "position": position})
-        svc.save_answers(attempt_id, g.lms_user_id, {position: fields}, parse=_parse)
+        stale = svc.save_answers(attempt_id, g.lms_user_id, {position: fields}, parse=_parse,
+                                 seqs={position: seq}, session_token=g.lms_session_token).stale
     except LookupError:
         db.session.rollback()
         return _json_error(404, "not_found", _("This page does not exist or was removed."))
@@ -214,6 +247,11 @@ def autosave(attempt_id: int):
     except ResponseError as error:
         db.session.rollback()
         return _json_error(422, "invalid_answer", translate(error))
+    if stale:
+        db.session.rollback()
+        return _json_error(409, "stale_answer", _("A newer answer to this question is already saved (from this "
+                                                  "page or another window); this older one was not saved."),
+                           position=position, seq=stale[position])
     commit()
     return jsonify({"saved": True, "position": position})
 
@@ -241,14 +279,14 @@ def answers_visible(quiz: Quiz, attempt: Attempt) -> bool:
 @bp.route("/attempts/<int:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
-    attempt = own_attempt(attempt_id, staff_may_see=True)
+    attempt = own_attempt(attempt_id, reviewers_may_see=True)
     if attempt.state == "open" and svc.is_expired(attempt, utcnow()):
         begin_write()
         svc.finish_attempt(attempt.id)
         commit()
     if attempt.state == "open":
         return redirect(url_for("quizzes.attempt_page", attempt_id=attempt_id))
-    grader = current_user.role in STAFF
+    grader = may_review(current_user, attempt.quiz)
     show = grader or answers_visible(attempt.quiz, attempt)
     slots = _slot_views(attempt, with_review=True) if show else []
     return render_template("quizzes/result.html", attempt=attempt, quiz=attempt.quiz, slots=slots,
