@@ -209,11 +209,19 @@ def live_server(app_factory):
 
         def start(self, plugins=(), **config):
             config.setdefault("SERVER_NAME", None)
-            self.app = app_factory(plugins=plugins, **config)
-            server = make_dev_server(self.app)
+            # Bound before the app is built, so the app is configured with its public address
+            # (the certificates' QR codes), as a deployment is.
+            server = make_dev_server(lambda environ, start_response: app(environ, start_response))
+            self.url = f"http://127.0.0.1:{server.server_port}"
+            config.setdefault("PUBLIC_BASE_URL", self.url + "/")
+            try:
+                app = app_factory(plugins=plugins, **config)
+            except BaseException:
+                server.server_close()
+                raise
+            self.app = app
             threading.Thread(target=server.serve_forever, daemon=True).start()
             servers.append(server)
-            self.url = f"http://127.0.0.1:{server.server_port}"
             return self
 
     yield Live()

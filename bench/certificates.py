@@ -137,7 +137,7 @@ def bench_download(workdir: Path, iterations: int, warmup: int) -> tuple[list[fl
 
     from lms import create_app
     from lms.auth.services import create_user
-    from lms.certificates.services import issue_certificate
+    from lms.certificates.issuing import issue_certificate
     from lms.courses.models import Course
     from lms.events import commit
     from lms.extensions import db

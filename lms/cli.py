@@ -140,7 +140,12 @@ def init_command(demo: bool):
 @click.option("--port", default=5000, show_default=True, type=int)
 def demo_command(host: str, port: int):
     """Set up a demo portal on SQLite (init --demo) and serve it."""
-    app = create_app({"DEMO": True})
+    import os
+
+    settings = {"DEMO": True}
+    if not os.environ.get("LMS_PUBLIC_BASE_URL"):
+        settings["PUBLIC_BASE_URL"] = f"http://{host}:{port}/"  # the certificates' QR codes lead here
+    app = create_app(settings)
     _cli_apps.append(app)
     with app.app_context():
         init_database(demo=True)

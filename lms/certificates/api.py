@@ -5,7 +5,17 @@ import sqlalchemy as sa
 
 from lms.certificates.models import Certificate
 from lms.extensions import db
+from lms.plugins import plugin_manager
 from lms.timeutil import utcnow
+
+# The domain's plugin name, as LMS_DISABLED_PLUGINS spells it.
+PLUGIN_NAME = "lms.certificates.hooks"
+
+
+def certificates_enabled() -> bool:
+    """True when the current app loads the certificates domain (``LMS_DISABLED_PLUGINS`` may leave it
+    out, and then its tables do not exist)."""
+    return plugin_manager().get_plugin(PLUGIN_NAME) is not None
 
 
 def _live(now):
@@ -15,8 +25,11 @@ def _live(now):
 
 def has_valid_certificate(user_id: int, *, course_slug: str | None = None, product_line: str | None = None) -> bool:
     """True when ``user_id`` holds a valid (not expired, not revoked) certificate, optionally for a
-    course slug and/or any course of a product line."""
+    course slug and/or any course of a product line; always False while the domain is disabled."""
     from lms.courses.models import Course
+
+    if not certificates_enabled():
+        return False
 
     query = sa.select(Certificate.id).where(Certificate.user_id == user_id, _live(utcnow()))
     if course_slug is not None or product_line is not None:

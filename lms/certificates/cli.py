@@ -21,7 +21,7 @@ def remind_command(days: int):
     from lms.certificates.mail import send_expiry_email
     from lms.certificates.models import CertificateReminder
     from lms.certificates.runtime import public_base_url
-    from lms.certificates.services import due_reminders, record_reminder
+    from lms.certificates.lifecycle import due_reminders, record_reminder
     from lms.events import commit
     from lms.extensions import db
 

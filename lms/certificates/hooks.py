@@ -2,52 +2,38 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.auth.models import Role
 from lms.certificates import models  # noqa: F401  (tables must be in the metadata)
 from lms.plugins import NavItem
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).resolve().parent
 
 
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.certificates.views import admin, learner, public
-
-    app.register_blueprint(learner.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(public.bp)
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.certificates.views.learner:bp", "lms.certificates.views.admin:bp", "lms.certificates.views.public:bp")
 
 
 @hookimpl
 def lms_app_created(app):
-    from lms.certificates import runtime
+    from lms.certificates import pdf_pipeline, runtime
     from lms.certificates.cli import certificates_group
 
     if app.config.get("CERTIFICATE_PDF_IN_WORKER") and not app.config.get("PUBLIC_BASE_URL"):
         from lms.config import ConfigurationError
 
-        # The worker has no request to take the host from: the QR codes would point nowhere.
+        # Elsewhere a default address is derived for development; the worker signs PDFs for good,
+        # so their QR codes must carry the address people actually reach.
         raise ConfigurationError("LMS_CERTIFICATE_PDF_IN_WORKER needs LMS_PUBLIC_BASE_URL "
                                  "(the address printed in the certificates' QR codes).")
     runtime.init_app(app)
+    pdf_pipeline.init_app(app)
     app.cli.add_command(certificates_group)
 
 
@@ -91,8 +77,8 @@ def lms_tpl_dashboard(user):
 @hookimpl
 def lms_course_completed(completion):
     """Issue the certificate in transactions of its own (the completion is already committed)."""
+    from lms.certificates.pdf_pipeline import issue_and_attach
     from lms.certificates.runtime import public_base_url
-    from lms.certificates.services import issue_and_attach
     from lms.extensions import db
 
     try:
@@ -109,18 +95,18 @@ def lms_course_completed(completion):
 @hookimpl
 def lms_worker_run_once(batch_size):
     """``lms worker`` renders the PDFs of certificates recorded without one."""
-    from lms.certificates.services import render_pending
+    from lms.certificates.pdf_pipeline import render_pending
 
     return {"certificate PDFs": render_pending(batch_size)}
 
 
 @hookimpl
 def lms_course_published(course_id, version, requires_recertification):
-    from lms.certificates.services import expire_older_versions
+    from lms.certificates.lifecycle import expire_older_versions
     from lms.events import commit
 
     if not requires_recertification:
         return
-    grace = int(current_app.config.get("CERT_RECERTIFICATION_GRACE_DAYS", 90))
+    grace = int(current_app.config["CERT_RECERTIFICATION_GRACE_DAYS"])
     expire_older_versions(course_id, version, grace)
     commit()

@@ -47,7 +47,7 @@ class Certificate(db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column()
     revoke_reason: Mapped[str | None] = mapped_column(sa.String(500))
-    # NULL until attach_pdf renders the PDF, outside the issuing transaction (see services).
+    # NULL until attach_pdf renders the PDF, outside the issuing transaction (see pdf_pipeline).
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_size: Mapped[int | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

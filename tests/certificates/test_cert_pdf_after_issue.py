@@ -12,7 +12,8 @@ from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
 from lms import hookimpl
 from lms.certificates import storage
-from lms.certificates.services import attach_pdf, issue_certificate
+from lms.certificates.issuing import issue_certificate
+from lms.certificates.pdf_pipeline import attach_pdf
 from lms.events import commit
 from lms.extensions import db
 
@@ -173,18 +174,17 @@ class BrokenTemplate:
 
 
 def test_a_failing_render_does_not_stop_the_worker_nor_repeat_every_second(app_factory, demo, caplog):
-    from lms.certificates import services
+    from lms.certificates.pdf_pipeline import render_failures
 
     app = app_factory(plugins=[BrokenTemplate()], CERTIFICATE_PDF_IN_WORKER=True,
                       PUBLIC_BASE_URL="https://lms.example/")
     complete(app, user_id(app, DEMO_EMAILS["learner"]), make_course(app))
-    try:
-        first = app.test_cli_runner().invoke(args=["worker", "--once"])
-        again = app.test_cli_runner().invoke(args=["worker", "--once"])
-        assert first.exit_code == 0 and again.exit_code == 0, first.output
-        (certificate,) = certificates(app)
-        assert certificate.pdf_sha256 is None and list(services._render_failed) == [certificate.id]
-        failures = [r for r in caplog.records if "Rendering the PDF of certificate" in r.getMessage()]
-        assert len(failures) == 1  # the second run skipped it: no retry storm
-    finally:
-        services._render_failed.clear()
+    first = app.test_cli_runner().invoke(args=["worker", "--once"])
+    again = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert first.exit_code == 0 and again.exit_code == 0, first.output
+    (certificate,) = certificates(app)
+    assert certificate.pdf_sha256 is None and list(render_failures(app)) == [certificate.id]
+    failures = [r for r in caplog.records if "Rendering the PDF of certificate" in r.getMessage()]
+    assert len(failures) == 1  # the second run skipped it: no retry storm
+    # The memory of failures belongs to that app: another one (a test's next app) starts afresh.
+    assert render_failures(app_factory()) == {}

@@ -15,10 +15,14 @@ from lms.auth.permissions import roles_required
 from lms.certificates import storage
 from lms.certificates.models import STATUSES, Certificate
 from lms.certificates.runtime import public_base_url, runtime
-from lms.certificates.services import CertificateError, attach_pdf, reissue_certificate, revoke_certificate
+from lms.certificates.issuing import CertificateError
+from lms.certificates.lifecycle import reissue_certificate, revoke_certificate
+from lms.certificates.pdf_pipeline import attach_pdf
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
+from lms.bounds import parse_id
+from lms.redirects import next_path_or
 from lms.timeutil import utcnow
 
 bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/manage")
@@ -52,9 +56,9 @@ def filtered(args):
         emails = sa.select(User.id).where(User.email.ilike(f"%{person}%"))
         query = query.where(sa.or_(*(Certificate.learner_name.ilike(f"%{v}%") for v in variants),
                                    Certificate.serial.like(f"%{person}%"), Certificate.user_id.in_(emails)))
-    if (dealer_id := args.get("dealer_id", type=int)):
+    if (dealer_id := parse_id(args.get("dealer_id"))):
         query = query.where(Certificate.dealer_id == dealer_id)
-    if (course_id := args.get("course_id", type=int)):
+    if (course_id := parse_id(args.get("course_id"))):
         query = query.where(Certificate.course_id == course_id)
     if args.get("status") in STATUSES:
         query = query.where(status_clause(args["status"], now))
@@ -72,7 +76,8 @@ def register_page():
     dealers = _dealer_options()
     courses = db.session.execute(sa.select(Course.id, Course.title).order_by(Course.title)).all()
     return render_template("certificates/manage.html", certificates=rows, dealers=dealers, courses=courses,
-                           statuses=STATUSES, args=request.args, now=utcnow(), page_size=PAGE_SIZE,
+                           statuses=STATUSES, args=request.args, dealer_id=parse_id(request.args.get("dealer_id")),
+                           now=utcnow(), page_size=PAGE_SIZE,
                            can_change=current_user.role in (Role.MANAGER, Role.ADMIN))
 
 
@@ -84,8 +89,7 @@ def _dealer_options():
 
 
 def _back():
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/")
-                    else url_for("certificates_admin.index"))
+    return redirect(next_path_or(url_for("certificates_admin.index")))
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["POST"])
@@ -109,7 +113,7 @@ def revoke(certificate_id: int):
 def reissue(certificate_id: int):
     if db.session.get(Certificate, certificate_id) is None:
         abort(404)
-    db.session.rollback()  # the issue's first statement must be its write (see services.issue_certificate)
+    db.session.rollback()  # the issue's first statement must be its write (see issuing.issue_certificate)
     try:
         new = reissue_certificate(certificate_id, base_url=public_base_url())
     except CertificateError as error:

@@ -15,7 +15,8 @@ from lms.auth.permissions import REPORT_ROLES
 from lms.certificates import badges, storage
 from lms.certificates.models import Certificate, CertificatePending
 from lms.certificates.runtime import public_base_url
-from lms.certificates.services import CertificateError, attach_pdf, pdf_overdue, retry_pending
+from lms.certificates.issuing import CertificateError, retry_pending
+from lms.certificates.pdf_pipeline import attach_pdf, pdf_overdue
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
