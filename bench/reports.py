@@ -64,7 +64,7 @@ def main() -> int:
         if args.reuse:
             upgrade(revision="heads")  # data kept, schema brought up to date
         else:
-            from lms.reports.seed import seed
+            from seed_reports import seed  # beside this script
 
             with db.engine.begin() as connection:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE"))

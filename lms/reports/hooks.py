@@ -1,40 +1,16 @@
-"""Reports domain hooks: the managers' "Отчёты" tab, the dealer admin's "Мой дилер" tab, indexes, seed CLI."""
-from pathlib import Path
-
+"""Reports domain hooks: the managers' "Отчёты" tab, the dealer admin's "Мой дилер" tab, indexes, snapshots."""
 from flask import url_for
 from flask_babel import gettext as _
 
 from lms import hookimpl
 from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES
-from lms.plugins import NavItem
+from lms.plugins import NavItem, domain_setup_hooks
 from lms.reports import indexes, models  # noqa: F401  (the indexes and the table belong to the metadata from start-up)
 
-HERE = Path(__file__).resolve().parent
 
-
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.reports.views import bp
-
-    app.register_blueprint(bp)
-
-
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
-
-
-@hookimpl
-def lms_app_created(app):
-    from lms.reports.seed import dev_group
-
-    app.cli.add_command(dev_group)
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.reports.views:bp")
 
 
 @hookimpl

@@ -4,11 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
-from flask import abort, request
-from flask_login import current_user
 
 from lms.auth.models import Dealer, Role, User
-from lms.auth.permissions import REPORT_ROLES
 from lms.extensions import db
 
 STAFF_ROLES = (Role.LEARNER, Role.DEALER_ADMIN)
@@ -57,26 +54,13 @@ class Scope:
         return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def request_scope() -> Scope:
-    """The scope of the current request: a dealer admin always gets their own dealer, whatever the URL says."""
-    if current_user.role == Role.DEALER_ADMIN:
-        if current_user.dealer_id is None:
-            abort(404)
-        return Scope(dealer_id=current_user.dealer_id, pinned=True)
-    if current_user.role not in REPORT_ROLES:
-        abort(403)
-    dealer_id = request.args.get("dealer_id", type=int)
-    return Scope(dealer_id=dealer_id, region=(request.args.get("region") or "").strip() or None,
-                 tier=(request.args.get("tier") or "").strip() or None)
-
-
-def dealer_scope(dealer_id: int) -> Scope:
-    """The scope of one dealer's page: 404 unless the signed-in user may see that dealer."""
-    from lms.auth.permissions import can_view_dealer
-
-    if not can_view_dealer(current_user, dealer_id):
-        abort(404)  # another dealer's data does not exist for a dealer admin
-    return Scope(dealer_id=dealer_id, pinned=current_user.role == Role.DEALER_ADMIN)
+def scope_for(role: str, own_dealer_id: int | None, *, dealer_id: int | None = None, region: str | None = None,
+              tier: str | None = None) -> Scope:
+    """The scope a reader with ``role`` gets for the filters asked for: a dealer admin always gets their
+    own dealer (``own_dealer_id``), whatever was asked; blank filters mean any."""
+    if role == Role.DEALER_ADMIN:
+        return Scope(dealer_id=own_dealer_id, pinned=True)
+    return Scope(dealer_id=dealer_id, region=(region or "").strip() or None, tier=(tier or "").strip() or None)
 
 
 def filter_options() -> dict:

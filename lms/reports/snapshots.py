@@ -58,7 +58,7 @@ class Snapshot:
 
 
 def max_age() -> dt.timedelta:
-    return dt.timedelta(minutes=float(current_app.config.get("REPORT_SNAPSHOT_MINUTES", 10)))
+    return dt.timedelta(minutes=float(current_app.config["REPORT_SNAPSHOT_MINUTES"]))
 
 
 def fresh(key: str, scope: Scope) -> Snapshot | None:

@@ -1,9 +1,37 @@
-"""Portable SQL date arithmetic (SQLite and PostgreSQL) for set-based report queries."""
+"""Portable SQL date arithmetic (SQLite and PostgreSQL) for set-based report queries.
+
+Each element is written once per dialect in ``_portable``, on the two ways the dialects measure the
+time between timestamps: PostgreSQL in epoch seconds, SQLite in Julian days.
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
+
+
+def _epoch_seconds(later: str, earlier: str) -> str:
+    # date_part returns float8; EXTRACT returns numeric since PostgreSQL 14, several times slower to sum.
+    return f"date_part('epoch', {later} - {earlier})"
+
+
+def _julian_days(later: str, earlier: str) -> str:
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def _portable(element_class, *, postgresql, sqlite):
+    """Compile ``element_class`` with ``postgresql(*arguments)`` there and ``sqlite(*arguments)`` elsewhere,
+    each given the SQL of the element's arguments."""
+
+    def compiler_for(render):
+        def compile_element(element, compiler, **kw):
+            return render(*(compiler.process(argument, **kw) for argument in element.clauses))
+
+        return compile_element
+
+    compiles(element_class, "postgresql")(compiler_for(postgresql))
+    compiles(element_class)(compiler_for(sqlite))
+    return element_class
 
 
 class seconds_between(FunctionElement):
@@ -14,18 +42,9 @@ class seconds_between(FunctionElement):
     name = "seconds_between"
 
 
-@compiles(seconds_between, "postgresql")
-def _seconds_pg(element, compiler, **kw):
-    later, earlier = list(element.clauses)
-    # date_part returns float8; EXTRACT returns numeric since PostgreSQL 14, several times slower to sum.
-    return f"date_part('epoch', {compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
-
-
-@compiles(seconds_between)
-def _seconds_default(element, compiler, **kw):
-    later, earlier = list(element.clauses)
-    return (f"((julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}))"
-            " * 86400.0)")
+_portable(seconds_between,
+          postgresql=_epoch_seconds,
+          sqlite=lambda later, earlier: f"({_julian_days(later, earlier)} * 86400.0)")
 
 
 class week_index(FunctionElement):
@@ -36,19 +55,10 @@ class week_index(FunctionElement):
     name = "week_index"
 
 
-@compiles(week_index, "postgresql")
-def _week_pg(element, compiler, **kw):
-    moment, start = list(element.clauses)
-    return (f"CAST(FLOOR(date_part('epoch', {compiler.process(moment, **kw)} - "
-            f"{compiler.process(start, **kw)}) / 604800) AS INTEGER)")
-
-
-@compiles(week_index)
-def _week_default(element, compiler, **kw):
-    moment, start = list(element.clauses)
-    # Only moments at or after ``start`` are bucketed, so truncation toward zero equals FLOOR.
-    return (f"CAST((julianday({compiler.process(moment, **kw)}) - julianday({compiler.process(start, **kw)}))"
-            " / 7 AS INTEGER)")
+_portable(week_index,
+          postgresql=lambda moment, start: f"CAST(FLOOR({_epoch_seconds(moment, start)} / 604800) AS INTEGER)",
+          # Only moments at or after ``start`` are bucketed, so truncation toward zero equals FLOOR.
+          sqlite=lambda moment, start: f"CAST({_julian_days(moment, start)} / 7 AS INTEGER)")
 
 
 class capped(FunctionElement):
@@ -59,13 +69,7 @@ class capped(FunctionElement):
     name = "capped"
 
 
-@compiles(capped, "postgresql")
-def _capped_pg(element, compiler, **kw):
-    value, cap = list(element.clauses)
-    return f"LEAST(GREATEST({compiler.process(value, **kw)}, 0), {compiler.process(cap, **kw)})"
-
-
-@compiles(capped)
-def _capped_default(element, compiler, **kw):
-    value, cap = list(element.clauses)  # SQLite's two-argument MIN and MAX are scalar functions
-    return f"MIN(MAX({compiler.process(value, **kw)}, 0), {compiler.process(cap, **kw)})"
+_portable(capped,
+          postgresql=lambda value, cap: f"LEAST(GREATEST({value}, 0), {cap})",
+          # SQLite's two-argument MIN and MAX are scalar functions.
+          sqlite=lambda value, cap: f"MIN(MAX({value}, 0), {cap})")

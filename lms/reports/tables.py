@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import Response, abort, request
+from flask import Response, abort
 
 from lms.exports import rows_to_csv, rows_to_xlsx
 
@@ -32,14 +32,13 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "report"
 
 
-def export(tables: list[Table], fmt: str, filename: str) -> Response:
-    """CSV (one table, chosen by ``?table=key``, default the first) or XLSX (one sheet per table)."""
+def export(tables: list[Table], fmt: str, filename: str, wanted: str | None = None) -> Response:
+    """CSV (one table: the one keyed ``wanted``, else the first) or XLSX (one sheet per table)."""
     if fmt == "csv":
-        wanted = request.args.get("table")
         table = next((t for t in tables if t.key == wanted), None) if wanted else tables[0]
         if table is None:
             abort(404)
-        body, mimetype, name = (rows_to_csv(table.headers, table.rows), "text/csv; charset=utf-8",
+        body, mimetype, name = (rows_to_csv(table.headers, table.rows), "text/csv",
                                 f"{filename}-{table.key}.csv")
     elif fmt == "xlsx":
         body = rows_to_xlsx([(t.title, t.headers, t.rows) for t in tables])

@@ -1,4 +1,4 @@
-"""``lms dev seed``: bulk data in every domain's tables, deterministic for a seed, and reports run on it."""
+"""bench/seed_reports.py: bulk data in every domain's tables, deterministic for a seed, and reports run on it."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -7,7 +7,7 @@ from lms.certificates.models import Certificate
 from lms.courses.models import CourseCompletionRecord, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import Attempt
-from lms.reports.seed import seed
+from seed_reports import main, seed
 
 
 def fingerprint(connection) -> tuple:
@@ -32,13 +32,14 @@ def test_seed_is_deterministic(app):
     assert prints[0] == prints[1] and prints[0][0] and all(prints[0])
 
 
-def test_seed_command_fills_the_reports(app, runner, login_as):
-    result = runner.invoke(args=["dev", "seed", "--dealers", "5", "--users", "60", "--courses", "4",
-                                 "--attempts", "400", "--seed", "3", "--now", "2026-01-15"])
-    assert result.exit_code == 0, result.output
-    assert "quiz_attempt 400" in result.output
-    again = runner.invoke(args=["dev", "seed", "--dealers", "5", "--users", "60", "--courses", "4"])
-    assert again.exit_code != 0 and "already present" in again.output
+def test_seed_script_fills_the_reports(app, login_as, capsys):
+    with app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+    assert main(["--database", url, "--dealers", "5", "--users", "60", "--courses", "4", "--attempts", "400",
+                 "--seed", "3", "--now", "2026-01-15"]) == 0
+    assert "quiz_attempt 400" in capsys.readouterr().out
+    assert main(["--database", url, "--dealers", "5", "--users", "60", "--courses", "4"]) == 1
+    assert "already present" in capsys.readouterr().err
     client = login_as("manager")
-    for url in ("/reports/coverage", "/reports/courses", "/reports/activity?weeks=26", "/reports/coverage.xlsx"):
-        assert client.get(url).status_code == 200, url
+    for page in ("/reports/coverage", "/reports/courses", "/reports/activity?weeks=26", "/reports/coverage.xlsx"):
+        assert client.get(page).status_code == 200, page

@@ -1,7 +1,7 @@
-"""Report pages: the manager overview of dealers, and one dealer's page, exports and printable summary."""
+"""The manager overview of dealers, and one dealer's page, exports and printable summary."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
 from lms.auth.models import Dealer, Role
@@ -10,56 +10,14 @@ from lms.extensions import db
 from lms.reports import activity, coverage
 from lms.reports.charts import activity_chart, coverage_chart
 from lms.reports.queries import dealer_staff, dealer_staff_counts
-from lms.reports.scope import Scope, dealer_scope
-from lms.reports.tables import Table, export
+from lms.reports.scope import Scope
+from lms.reports.tables import Table
+from lms.reports.views import bp
+from lms.reports.views.helpers import (MAX_DAYS, column_counts, coverage_links, coverage_row, dealer_scope, download,
+                                       int_arg, state_labels)
 from lms.timeutil import utcnow
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-MAX_DAYS = 3650
 PDF_MAX_ROWS = 30
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """An integer query parameter within [low, high]; anything else is a clear 400."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        abort(400, description=_("Parameter %(name)s must be a whole number from %(low)s to %(high)s.",
-                                 name=name, low=low, high=high))
-    return value
-
-
-def state_labels() -> dict:
-    return {"valid": _("Valid now"), "expiring": _("Expiring"), "expired": _("Expired"), "never": _("Not certified"),
-            coverage.UNASSIGNED: _("Not assigned")}
-
-
-def never_cell(counts: coverage.Counts, labels: dict):
-    """The "not certified" cell: a count, or "not assigned" where the course is not aimed at the dealer(s)."""
-    return counts.never if counts.assigned else labels[coverage.UNASSIGNED]
-
-
-def coverage_row(title: str, counts: coverage.Counts, labels: dict) -> list:
-    """Course or product line, staff, valid, expiring, expired, not certified, certified %."""
-    return [title, counts.staff, counts.valid, counts.expiring, counts.expired, never_cell(counts, labels),
-            counts.valid_percent]
-
-
-def column_counts(summary: dict, key) -> coverage.Counts:
-    # A course published between the columns query and the counts query has no counts yet.
-    return summary.get(key) or coverage.Counts(0, 0, 0, 0, assigned=False)
-
-
-def coverage_links(people_url: str, counts: coverage.Counts) -> list:
-    """Drill-down links of a coverage row; "not assigned" leads to the staff it is not assigned to."""
-    never = coverage.STATES[-1] if counts.assigned else coverage.UNASSIGNED
-    return [people_url, None, *[f"{people_url}&state={state}" for state in (*coverage.STATES[:-1], never)], None]
 
 
 def dealers_table(rows: list[dict]) -> Table:
@@ -78,7 +36,7 @@ def dealers_table(rows: list[dict]) -> Table:
 def overview(fmt: str | None = None):
     table = dealers_table(dealer_staff_counts())
     if fmt:
-        return export([table], fmt, "dealers")
+        return download([table], fmt, "dealers")
     return render_template("reports/overview.html", table=table, scope=Scope())
 
 
@@ -118,7 +76,7 @@ def dealer(dealer_id: int, fmt: str | None = None):
     days = int_arg("days", 30, 0, MAX_DAYS)
     tables = [dealer_coverage_table(scope, days), staff_table(dealer_id)]
     if fmt:
-        return export(tables, fmt, f"dealer-{dealer_id}")
+        return download(tables, fmt, f"dealer-{dealer_id}")
     weeks = activity.weekly(scope, utcnow(), 12)
     return render_template("reports/dealer.html", dealer=dealer, days=days, coverage=tables[0], staff_table=tables[1],
                            staff=dealer_staff(dealer_id), scope=scope,
@@ -151,6 +109,3 @@ def dealer_pdf(dealer_id: int):
                            coverage_svg=chart, activity_svg=activity_chart(weeks), generated_at=utcnow())
     return Response(render_pdf(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="dealer-{dealer_id}-summary.pdf"'})
-
-
-from lms.reports import views_reports  # noqa: E402,F401  (registers the report routes on bp)

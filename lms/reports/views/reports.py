@@ -13,13 +13,14 @@ from flask_login import current_user
 
 from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES, roles_required
-from lms.extensions import db
+from lms.bounds import parse_id
 from lms.reports import activity, coverage, course_stats, snapshots
 from lms.reports.charts import activity_chart
-from lms.reports.scope import filter_options, request_scope
-from lms.reports.tables import Table, export
-from lms.reports.views import (MAX_DAYS, bp, column_counts, coverage_links, coverage_row, int_arg, never_cell,
-                               state_labels)
+from lms.reports.scope import filter_options
+from lms.reports.tables import Table
+from lms.reports.views import bp
+from lms.reports.views.helpers import (MAX_DAYS, column_counts, coverage_links, coverage_row, download, int_arg,
+                                       never_cell, request_scope, state_labels)
 from lms.timeutil import utcnow
 
 VIEWERS = (Role.DEALER_ADMIN, *REPORT_ROLES)
@@ -86,7 +87,7 @@ def coverage_matrix(fmt: str | None = None):
                          [_("Dealer"), _("Region"), _("Tier"), column_title, _("Staff"), *state_headers],
                          matrix_rows, numeric=(4, 5, 6, 7, 8))
     if fmt:
-        return export([summary_table, matrix_table], fmt, f"coverage-{by}")
+        return download([summary_table, matrix_table], fmt, f"coverage-{by}")
     pages = max(1, -(-total_dealers // PER_PAGE))
     return render_template("reports/coverage.html", scope=scope, by=by, days=days, page=page, pages=pages,
                            base=base, columns=columns, dealers=dealers, cells={**cells, **shown},
@@ -104,7 +105,7 @@ def coverage_people(fmt: str | None = None):
     days, page = int_arg("days", 30, 0, MAX_DAYS), int_arg("page", 1, 1, 100000)
     raw_key = request.args.get("key") or ""
     if by == "course":
-        key = int(raw_key) if raw_key.isdigit() else None
+        key = parse_id(raw_key)
     else:
         key = raw_key or None
     titles = dict(coverage.columns(by))
@@ -120,7 +121,7 @@ def coverage_people(fmt: str | None = None):
                   [[p["name"], p["email"], p["dealer_name"], labels[p["state"]],
                     p["expires_at"].date() if p["expires_at"] else None] for p in people])
     if fmt:
-        return export([table], fmt, "coverage-people")
+        return download([table], fmt, "coverage-people")
     base = {"by": by, "key": key, "days": days, "state": state or None, **scope.params()}
     return render_template("reports/people.html", table=table, title=titles[key], scope=scope, page=page,
                            base=base, has_next=len(people) == PEOPLE_PER_PAGE, state=state, labels=labels)
@@ -144,7 +145,7 @@ def courses(fmt: str | None = None):
     rows, computed_at = snapshots.course_rows(scope)
     table = courses_table(rows, scope)
     if fmt:
-        return export([table], fmt, "courses")
+        return download([table], fmt, "courses")
     return render_template("reports/courses.html", table=table, scope=scope, options=_options(scope),
                            computed_at=computed_at)
 
@@ -168,9 +169,8 @@ def course(course_id: int, fmt: str | None = None):
                      round(100 * lesson["completed"] / row["enrolled"], 1) if row["enrolled"] else None]
                     for lesson in lessons], numeric=(2, 3, 4))
     if fmt:
-        return export([summary, funnel], fmt, f"course-{course_id}")
+        return download([summary, funnel], fmt, f"course-{course_id}")
     from lms import charts
-    from markupsafe import Markup
 
     chart = charts.bar_chart([r[0] for r in funnel.rows], [r[3] for r in funnel.rows],
                                     title=_("Completed per lesson"), empty_text=_("No data"))
@@ -197,6 +197,6 @@ def activity_page(fmt: str | None = None):
     table = Table("activity", _("Activity by week"), [_("Week from"), _("Active learners"), _("Course completions")],
                   [[w["week"], w["active"], w["completions"]] for w in weeks], numeric=(1, 2))
     if fmt:
-        return export([table], fmt, "activity")
+        return download([table], fmt, "activity")
     return render_template("reports/activity.html", table=table, chart=activity_chart(weeks), scope=scope,
                            weeks=weeks_count, options=_options(scope), computed_at=computed_at)

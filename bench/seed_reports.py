@@ -1,27 +1,33 @@
-"""``lms dev seed``: realistic bulk data for report benchmarks — dealers, staff, courses, progress, attempts, certificates.
+"""Realistic bulk data for the report benchmarks: dealers, staff, courses, progress, attempts, certificates.
 
+Run on a database that ``lms init`` has prepared (bench/reports.py seeds its own):
+  .venv/bin/python bench/seed_reports.py --database postgresql+psycopg://postgres@127.0.0.1:5432/bench_reports \
+    --dealers 2000 --users 50000 --courses 100 --attempts 1000000 --seed 1 --now 2026-01-15
 Deterministic for a given ``--seed`` and ``--now``. Rows go in with batched multi-row inserts
 (SQLAlchemy Core) and, on PostgreSQL, with COPY for the large tables, so a million quiz attempts
 take minutes, not hours. Seeded certificates have no stored PDF (a placeholder hash and size 0).
 """
 from __future__ import annotations
 
+import argparse
+import os
 import random
+import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
-import click
-import sqlalchemy as sa
-from flask.cli import AppGroup
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lms.auth.models import Dealer, Role, User
-from lms.certificates.models import Certificate
-from lms.courses.models import Course, CourseCompletionRecord, CourseSection, CourseTarget, Lesson, LessonProgress
-from lms.extensions import db
-from lms.quizzes.models import Attempt, Quiz
-from lms.timeutil import utcnow
+import sqlalchemy as sa  # noqa: E402
 
-dev_group = AppGroup("dev", help="Developer tools (bulk demo data for benchmarks).")
+from lms.auth.models import Dealer, Role, User  # noqa: E402
+from lms.certificates.models import Certificate  # noqa: E402
+from lms.courses.models import (Course, CourseCompletionRecord, CourseSection, CourseTarget, Lesson,  # noqa: E402
+                                LessonProgress)
+from lms.database import database_uri  # noqa: E402
+from lms.quizzes.models import Attempt, Quiz  # noqa: E402
+from lms.timeutil import utcnow  # noqa: E402
 
 REGIONS = ("Москва", "Московская область", "Санкт-Петербург", "Краснодарский край", "Ростовская область",
            "Воронежская область", "Новосибирская область", "Свердловская область", "Татарстан", "Башкортостан",
@@ -36,6 +42,10 @@ LAST = ("Иванов", "Петров", "Сидоров", "Смирнов", "К�
 SLUG_PREFIX = "seed-course-"
 BATCH = 10_000
 TARGETED_EVERY = 5  # every fifth course is aimed at a tier, a region and two dealers, not at everyone
+
+
+class SeedError(Exception):
+    """The database cannot take this data set (it already holds one)."""
 
 
 class Writer:
@@ -82,7 +92,7 @@ def seed(connection, *, dealers: int, users: int, courses: int, attempts: int, s
     """Insert the data set; returns the number of rows per table."""
     rnd = random.Random(seed_value)
     if connection.scalar(sa.select(Course.id).where(Course.slug.like(SLUG_PREFIX + "%")).limit(1)):
-        raise click.ClickException("Seed data is already present (courses named seed-course-…).")
+        raise SeedError("Seed data is already present (courses named seed-course-…).")
     writer = Writer(connection)
     dealer_base, user_base = _next_id(connection, Dealer), _next_id(connection, User)
     course_base, section_base = _next_id(connection, Course), _next_id(connection, CourseSection)
@@ -217,22 +227,63 @@ def seed(connection, *, dealers: int, users: int, courses: int, attempts: int, s
     return counts
 
 
-@dev_group.command("seed")
-@click.option("--dealers", default=200, show_default=True, type=click.IntRange(1))
-@click.option("--users", default=5000, show_default=True, type=click.IntRange(1))
-@click.option("--courses", default=20, show_default=True, type=click.IntRange(1))
-@click.option("--attempts", default=100_000, show_default=True, type=click.IntRange(0))
-@click.option("--seed", "seed_value", default=1, show_default=True, type=int, help="Random seed.")
-@click.option("--now", default=None, help="Anchor date YYYY-MM-DD (default: today); with --seed, fixes the data.")
-def seed_command(dealers, users, courses, attempts, seed_value, now):
+
+def _count(minimum: int):
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _date(raw: str) -> datetime:
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d")
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date YYYY-MM-DD") from None
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=os.environ.get("LMS_DATABASE_URL"),
+                        help="SQLAlchemy URL of the database (default: $LMS_DATABASE_URL)")
+    parser.add_argument("--dealers", type=_count(1), default=200)
+    parser.add_argument("--users", type=_count(1), default=5000)
+    parser.add_argument("--courses", type=_count(1), default=20)
+    parser.add_argument("--attempts", type=_count(0), default=100_000)
+    parser.add_argument("--seed", type=int, default=1, help="random seed")
+    parser.add_argument("--now", type=_date, default=None,
+                        help="anchor date YYYY-MM-DD (default: today); with --seed, fixes the data")
+    args = parser.parse_args(argv)
+    if not args.database:
+        parser.error("--database is required (or set LMS_DATABASE_URL)")
+    if args.users < args.dealers:
+        parser.error("--users: need at least one user per dealer")
+    return args
+
+
+def main(argv=None) -> int:
     """Fill the database with generated dealers, staff, courses, progress, attempts and certificates."""
-    if users < dealers:
-        raise click.BadParameter("need at least one user per dealer", param_hint="--users")
-    anchor = datetime.strptime(now, "%Y-%m-%d") if now else utcnow().replace(hour=0, minute=0, second=0,
-                                                                                 microsecond=0)
+    args = parse_args(argv)
+    anchor = args.now or utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    engine = sa.create_engine(database_uri({"DATABASE_URL": args.database}, "."))
     started = time.perf_counter()
-    with db.engine.begin() as connection:
-        counts = seed(connection, dealers=dealers, users=users, courses=courses, attempts=attempts,
-                      seed_value=seed_value, now=anchor, log=lambda message: click.echo(f"  {message}"))
+    try:
+        with engine.begin() as connection:
+            counts = seed(connection, dealers=args.dealers, users=args.users, courses=args.courses,
+                          attempts=args.attempts, seed_value=args.seed, now=anchor,
+                          log=lambda message: print(f"  {message}", flush=True))
+    except SeedError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
     summary = ", ".join(f"{table} {count}" for table, count in counts.items())
-    click.echo(f"Seeded in {time.perf_counter() - started:.1f} s: {summary}")
+    print(f"Seeded in {time.perf_counter() - started:.1f} s: {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
