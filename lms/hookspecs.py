@@ -13,6 +13,17 @@ hookspec = pluggy.HookspecMarker("lms")
 # --- setup -------------------------------------------------------------------------------
 
 
+@hookspec(historic=True)
+def lms_add_hookspecs(pm):
+    """Add the plugin's own hookspecs to ``pm`` (the app's PluginManager): ``pm.add_hookspecs(module)``.
+
+    Called while the manager is built, after every plugin is registered and before
+    ``pm.check_pending()``, so an implementation of a misspelt hook stops start-up. Historic, like
+    pytest's ``pytest_addhooks``: a plugin registered later is called at once. Name the plugin's
+    hooks ``<plugin name>_*``. Returns nothing.
+    """
+
+
 @hookspec
 def lms_register_blueprints(app):
     """Register the plugin's Flask blueprints on ``app``.
@@ -78,6 +89,15 @@ def lms_tpl_nav_items(user):
 
     ``user`` is the signed-in user (Flask-Login's current_user, possibly anonymous). Called on
     every page render; keep it cheap. Items are shown sorted by their ``order``.
+    """
+
+
+@hookspec
+def lms_tpl_admin_menu(user):
+    """Return a ``lms.plugins.NavItem`` (or a list of them, or None) for the administration sub-menu.
+
+    ``user`` is the signed-in user. Offer only pages the user may open. Rendered on every
+    administration page, sorted by ``order``; keep it cheap.
     """
 
 

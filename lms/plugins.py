@@ -35,10 +35,13 @@ HOOKSPEC_MODULES = (
 
 ENTRY_POINT_GROUP = "lms"
 
+# Slots whose hooks return NavItems (a menu); the others return Markup.
+MENU_SLOTS = frozenset({"nav_items", "admin_menu"})
+
 
 @dataclass(frozen=True)
 class NavItem:
-    """One top tab: ``key`` is stable (used for the active state), ``label`` is already translated."""
+    """One menu entry (a top tab or an admin sub-menu link): ``key`` is stable, ``label`` already translated."""
 
     key: str
     label: str
@@ -50,7 +53,8 @@ def make_plugin_manager(app, extra_plugins=()) -> pluggy.PluginManager:
     """Build the app's PluginManager: core plugins, entry points, then ``extra_plugins``.
 
     Names in ``LMS_DISABLED_PLUGINS`` are blocked before loading, so a disabled plugin's module
-    is never imported. An implementation of an unknown hook raises at start-up.
+    is never imported. Plugins add their own hookspecs through ``lms_add_hookspecs``; then an
+    implementation of an unknown hook raises at start-up.
     """
     pm = pluggy.PluginManager("lms")
     for module_name in HOOKSPEC_MODULES:
@@ -65,6 +69,7 @@ def make_plugin_manager(app, extra_plugins=()) -> pluggy.PluginManager:
         name = getattr(plugin, "__name__", None)
         if not (name and pm.is_blocked(name)):
             pm.register(plugin, name=name)
+    pm.hook.lms_add_hookspecs.call_historic(kwargs={"pm": pm})
     pm.check_pending()
     return pm
 
@@ -82,6 +87,39 @@ def plugin_manager(app=None) -> pluggy.PluginManager:
     return (app or current_app).extensions["lms"]
 
 
+def domain_setup_hooks(hooks_file: str, *blueprints: str):
+    """The three set-up hooks every domain and plugin needs, as one call in its ``hooks.py``::
+
+        lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+            __file__, "lms_polls.views:bp")
+
+    ``blueprints`` are ``"module:attribute"`` names, imported when the app registers them (so
+    importing ``hooks.py`` stays cheap); the folders are the ``migrations`` and ``translations``
+    beside ``hooks.py``, when they exist. Pluggy finds the three by their module-level names.
+    """
+    from pathlib import Path
+
+    from lms import hookimpl
+
+    folder = Path(hooks_file).resolve().parent
+
+    @hookimpl
+    def lms_register_blueprints(app):
+        for target in blueprints:
+            module, _, attribute = target.partition(":")
+            app.register_blueprint(getattr(importlib.import_module(module), attribute))
+
+    @hookimpl
+    def lms_migration_dirs():
+        return [str(folder / "migrations")] if (folder / "migrations").is_dir() else []
+
+    @hookimpl
+    def lms_translation_dirs():
+        return [str(folder / "translations")] if (folder / "translations").is_dir() else []
+
+    return lms_register_blueprints, lms_migration_dirs, lms_translation_dirs
+
+
 def describe_plugins(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
     """Loaded plugins with the hooks each implements, for ``lms plugins`` and the admin page."""
     rows = []
@@ -97,7 +135,8 @@ def call_slot(name: str, **kwargs):
     """Call the UI slot hook ``lms_tpl_<name>`` and flatten its results.
 
     Raises ``LookupError`` for an unknown slot, so a typo in a template fails loudly.
-    Returns a list of NavItems for ``nav_items`` and joined Markup for the other slots.
+    Returns the NavItems sorted by ``order`` for the menu slots (``nav_items``, ``admin_menu``)
+    and joined Markup for the other slots.
     """
     hook_name = f"lms_tpl_{name}"
     pm = plugin_manager()
@@ -109,7 +148,10 @@ def call_slot(name: str, **kwargs):
         if result is None:
             continue
         items.extend(result if isinstance(result, (list, tuple)) else [result])
-    if all(isinstance(item, NavItem) for item in items) and name == "nav_items":
+    if name in MENU_SLOTS:
+        stray = [item for item in items if not isinstance(item, NavItem)]
+        if stray:
+            raise TypeError(f"slot {name!r} takes NavItems, got {stray[0]!r}")
         return sorted(items, key=lambda item: (item.order, item.key))
     # Plain strings are escaped by join: a slot must return Markup to emit HTML.
     return Markup("\n").join(items)

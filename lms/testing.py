@@ -1,4 +1,5 @@
-"""Helpers for the portal's tests (and plugins' tests): demo logins, CSRF tokens, browser checks.
+"""Helpers for the portal's tests (and plugins' tests): demo logins and data, courses and their
+completion, CSRF tokens, browser checks.
 
 Importable as ``lms.testing`` from any test folder; the fixtures themselves live in the project's
 root ``conftest.py``.
@@ -63,6 +64,58 @@ def serious_accessibility_violations(page) -> list[str]:
         for violation in results.response["violations"]
         if violation.get("impact") in ("serious", "critical")
     ]
+
+
+def load_core_demo(app) -> None:
+    """Load the core demo dealers and accounts (one per role, password ``DEMO_PASSWORD``) into ``app``'s database."""
+    from lms.demo import load_core_demo_data
+    from lms.events import commit
+
+    with app.app_context():
+        load_core_demo_data()
+        commit()
+
+
+def init_database(app, *, demo: bool = False) -> None:
+    """What ``lms init [--demo]`` does (migrate, demo data of every loaded plugin, first admin), on ``app``'s database."""
+    from lms.cli import init_database as init
+
+    with app.app_context():
+        init(demo=demo)
+
+
+def add_published_course(app, *, slug: str, title: str, product_line: str | None = None,
+                         validity_months: int | None = 12) -> int:
+    """Add a published course (version 1, no lessons) and return its id; for plugins' tests that need one."""
+    from lms.courses.models import Course
+    from lms.events import commit
+    from lms.extensions import db
+
+    with app.app_context():
+        course = Course(slug=slug, title=title, language="ru", version=1, published=True,
+                        product_line=product_line, certificate_validity_months=validity_months)
+        db.session.add(course)
+        commit()
+        return course.id
+
+
+def complete_course(app, user_id: int, course_id: int, score_percent: float | None = None) -> None:
+    """Record that the learner completed the course and fire ``lms_course_completed`` as the courses
+    domain does, so the certificates domain issues the certificate."""
+    from lms.courses.contracts import CourseCompletion
+    from lms.courses.models import Course, CourseCompletionRecord
+    from lms.events import commit, emit
+    from lms.extensions import db
+    from lms.timeutil import utcnow
+
+    with app.app_context():
+        version = db.session.get(Course, course_id).version
+        completion = CourseCompletion(user_id=user_id, course_id=course_id, course_version=version,
+                                      score_percent=score_percent, completed_at=utcnow())
+        db.session.add(CourseCompletionRecord(user_id=user_id, course_id=course_id, course_version=version,
+                                              score_percent=score_percent, completed_at=completion.completed_at))
+        emit("lms_course_completed", completion=completion)
+        commit()
 
 
 def drop_pooled_connections(engine) -> int:

@@ -1,10 +1,12 @@
-"""Courses domain hooks: the "Обучение" tab, its schema, translations, renderer, CLI and demo content."""
+"""Courses domain hooks: the "Обучение" tab, its schema, translations, renderer, CLI, demo content and
+completion after a passed quiz."""
 from pathlib import Path
 
 from flask import url_for
 from flask_babel import gettext as _
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.courses import models  # noqa: F401  (the tables belong to the metadata from start-up)
 from lms.plugins import NavItem
 
@@ -12,21 +14,8 @@ HERE = Path(__file__).resolve().parent
 DEMO_CONTENT = HERE.parent.parent / "content"
 
 
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.courses.views import bp
-
-    app.register_blueprint(bp)
-
-
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.courses.views:bp")
 
 
 @hookimpl
@@ -51,3 +40,25 @@ def lms_load_demo_data():
     from lms.courses.content_sync import import_content
 
     import_content(DEMO_CONTENT)
+
+
+@hookimpl
+def lms_attempt_finished(attempt):
+    """A passed quiz may have been the course's last requirement."""
+    complete_course_after_a_pass(attempt)
+
+
+@hookimpl
+def lms_attempt_graded(attempt):
+    """A grader's mark may have made the attempt (and so the course's quiz) passed."""
+    complete_course_after_a_pass(attempt)
+
+
+def complete_course_after_a_pass(attempt) -> None:
+    # The attempt is committed: the completion (and its lms_course_completed) gets a transaction of its own.
+    from lms.courses.progress import evaluate_course_completion
+    from lms.events import commit
+
+    if attempt.passed and attempt.course_id:
+        evaluate_course_completion(attempt.user_id, attempt.course_id)
+        commit()

@@ -1,9 +1,6 @@
 """The portal shell registers itself like any plugin."""
-from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 
 
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.portal.views import bp
-
-    app.register_blueprint(bp)
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.portal.views:bp")

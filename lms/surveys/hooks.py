@@ -1,29 +1,14 @@
 """Surveys domain hooks: blueprint, schema, catalogue, and dashboard panels (no tab of its own)."""
-from pathlib import Path
 
 from flask import render_template
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.surveys import models  # noqa: F401  (the tables join the metadata with the domain)
 
-HERE = Path(__file__).resolve().parent
 
-
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.surveys.views import bp
-
-    app.register_blueprint(bp)
-
-
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.surveys.views:bp")
 
 
 @hookimpl

@@ -1,22 +1,20 @@
 """Webhooks domain hooks: the outbox listener, deliveries in ``lms worker`` and the admin pages."""
-from pathlib import Path
+
+from flask import url_for
+from flask_babel import gettext as _
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
+from lms.auth.models import Role
+from lms.plugins import NavItem
 
-HERE = Path(__file__).resolve().parent
 
-
-@hookimpl
-def lms_register_blueprints(app):
-    from lms.webhooks.admin import bp
-
-    app.register_blueprint(bp)
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms.webhooks.admin:bp")
 
 
 @hookimpl
 def lms_app_created(app):
-    # The integrations sub-menu links only to pages of loaded plugins (api and webhooks can be disabled).
-    app.jinja_env.globals.setdefault("lms_has_endpoint", lambda name: name in app.view_functions)
     from lms.webhooks import outbox
 
     # The listener is process-wide; the flag limits it to apps that load this plugin.
@@ -34,10 +32,9 @@ def lms_worker_run_once(batch_size):
 
 
 @hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+def lms_tpl_admin_menu(user):
+    if not (user.is_authenticated and user.role == Role.ADMIN):
+        return None
+    return [NavItem(key="webhooks", label=_("Webhooks"), url=url_for("webhooks_admin.subscriptions"), order=50),
+            NavItem(key="webhook_deliveries", label=_("Delivery log"), url=url_for("webhooks_admin.deliveries"),
+                    order=60)]

@@ -1,8 +1,7 @@
-"""Hooks declared by the lms_marketing plugin (documented in docs/hooks/lms_marketing.md).
+"""Hooks declared by the lms_marketing plugin (documented in docs/hooks.md).
 
-The plugin adds these specs to the app's plugin manager when it registers its blueprint, so a
-plugin that implements them should mark its implementation ``@hookimpl(optionalhook=True)``: the
-manager checks implementations before the marketing plugin has declared its hooks.
+The plugin adds them to the app's plugin manager in its ``lms_add_hookspecs``, before the manager
+checks every implementation, so a misspelt implementation stops start-up.
 """
 from lms.hookspecs import hookspec
 

@@ -1,39 +1,25 @@
-"""lms_polls: the «Опросы» tab, built on the core survey engine through hooks and lms.surveys.api only."""
-from pathlib import Path
+"""lms_polls: the «Опросы» tab, built on the core survey engine through hooks and its public API only."""
 
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from lms import hookimpl
+from lms.plugins import domain_setup_hooks
 from lms.plugins import NavItem
 from lms_polls import hookspecs
 from lms_polls import models  # noqa: F401  (the plugin's tables join the metadata when it loads)
 
-HERE = Path(__file__).resolve().parent
 TAB_ROLES = ("learner", "dealer_admin", "manager", "admin")
 
 
 @hookimpl
-def lms_register_blueprints(app):
-    # The first setup hook: declare our own event hook before anything can emit it.
-    pm = app.extensions["lms"]
-    caller = getattr(pm.hook, "lms_polls_reminder_sent", None)
-    if caller is None or not caller.has_spec():
-        pm.add_hookspecs(hookspecs)
-    from lms_polls.views import bp
-
-    app.register_blueprint(bp)
+def lms_add_hookspecs(pm):
+    pm.add_hookspecs(hookspecs)
 
 
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
-
-
-@hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms_polls.views:bp")
 
 
 @hookimpl
@@ -63,15 +49,9 @@ DEMO_POLL_TITLE = "Удобен ли новый прайс-лист?"
 @hookimpl
 def lms_load_demo_data():
     """A quick poll for gold dealers (idempotent: skipped when a poll with this title exists)."""
-    import sqlalchemy as sa
+    from lms_polls.services import create_poll, poll_titles, quick_question
 
-    from lms.extensions import db
-    from lms.surveys import api as surveys
-    from lms_polls.models import Poll
-    from lms_polls.services import create_poll, quick_question
-
-    survey_ids = list(db.session.scalars(sa.select(Poll.survey_id)))
-    if any(s["title"] == DEMO_POLL_TITLE for s in surveys.survey_summaries(survey_ids).values()):
+    if DEMO_POLL_TITLE in poll_titles():
         return
     create_poll(title=DEMO_POLL_TITLE, created_by=None, targeting={"tier": ["gold"]},
                 questions=[quick_question("single_choice", DEMO_POLL_TITLE, ["Да", "Нет", "Ещё не видел"])])

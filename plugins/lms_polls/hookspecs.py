@@ -1,7 +1,5 @@
-"""Hooks declared by the lms_polls plugin (added to the app's plugin manager when the plugin loads)."""
-import pluggy
-
-hookspec = pluggy.HookspecMarker("lms")
+"""Hooks declared by the lms_polls plugin (added to the app's plugin manager by its ``lms_add_hookspecs``)."""
+from lms.hookspecs import hookspec
 
 
 @hookspec
@@ -9,6 +7,5 @@ def lms_polls_reminder_sent(reminder):
     """A manager sent a reminder about an unanswered poll; ``reminder`` is a frozen ``PollReminder``.
 
     Fires after commit. ``reminder.user_ids`` are the people who had not answered yet: email or
-    webhook plugins deliver the reminder to them. Implement with ``@hookimpl(optionalhook=True)``,
-    since the spec only exists while lms_polls is loaded.
+    webhook plugins deliver the reminder to them. Returns nothing.
     """

@@ -1,4 +1,7 @@
-"""Poll services on top of the core survey engine's public API; they never commit."""
+"""Poll services on top of the core survey engine's public API; they never commit.
+
+The plugin reaches the survey engine (``lms.surveys.api``) only from this module.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,6 +13,8 @@ from lms.extensions import db
 from lms.surveys import api as surveys
 from lms_polls.contracts import PollReminder
 from lms_polls.models import Poll, Reminder
+
+SurveyError = surveys.SurveyError  # a refused survey definition: ``message`` and ``params`` to translate
 
 PLUGIN = "lms_polls"
 DEALER_ROLES = ("learner", "dealer_admin")
@@ -41,6 +46,22 @@ def polls_with_summaries() -> list[tuple[Poll, dict]]:
     polls = list(db.session.scalars(sa.select(Poll).order_by(Poll.created_at.desc(), Poll.id.desc())))
     summaries = surveys.survey_summaries([poll.survey_id for poll in polls])
     return [(poll, summaries[poll.survey_id]) for poll in polls if poll.survey_id in summaries]
+
+
+def poll_titles() -> set[str]:
+    """The titles of every poll."""
+    survey_ids = list(db.session.scalars(sa.select(Poll.survey_id)))
+    return {summary["title"] for summary in surveys.survey_summaries(survey_ids).values()}
+
+
+def poll_results(poll: Poll) -> tuple[dict | None, list[dict]]:
+    """The poll's survey summary and its response rate per dealer."""
+    return surveys.survey_summary(poll.survey_id), surveys.response_rate_per_dealer(poll.survey_id)
+
+
+def targeting_choices() -> dict[str, list]:
+    """The tiers, regions and dealers a poll can be sent to."""
+    return surveys.targeting_choices()
 
 
 def open_polls_for(user_id: int) -> list[dict]:

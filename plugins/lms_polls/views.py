@@ -1,18 +1,17 @@
 """The «Опросы» tab: dealers answer open polls; managers publish polls, watch response rates, remind."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import to_utc
 from flask_login import current_user, login_required
 
+from lms import json_input
 from lms.auth.permissions import REPORT_ROLES, roles_required
+from lms.bounds import parse_id
 from lms.events import commit
 from lms.extensions import db
-from lms.surveys import api as surveys
 from lms_polls import services
 from lms_polls.forms import PollForm
 from lms_polls.models import Poll
@@ -32,7 +31,7 @@ def _questions(form: PollForm):
     """The poll's questions: the JSON short survey when given, else the single quick question."""
     if (form.questions_json.data or "").strip():
         try:
-            questions = json.loads(form.questions_json.data)
+            questions = json_input.loads(form.questions_json.data)
         except ValueError as error:
             form.questions_json.errors.append(_("The questions are not valid JSON: %(error)s", error=str(error)))
             return None
@@ -48,7 +47,7 @@ def _questions(form: PollForm):
 @roles_required(*REPORT_ROLES)
 def new():
     form = PollForm()
-    form.set_target_choices(surveys.targeting_choices())
+    form.set_target_choices(services.targeting_choices())
     status = 200
     if form.validate_on_submit():
         questions = _questions(form)
@@ -59,7 +58,7 @@ def new():
                     anonymous=form.anonymous.data,
                     closes_at=to_utc(form.closes_at.data) if form.closes_at.data else None,
                     targeting={"tier": form.tiers.data, "region": form.regions.data, "dealer": form.dealers.data})
-            except surveys.SurveyError as error:
+            except services.SurveyError as error:
                 db.session.rollback()
                 message = _(error.message, **error.params)
                 field = form.questions_json if (form.questions_json.data or "").strip() else form.options
@@ -82,8 +81,8 @@ def _poll_or_404(poll_id: int) -> Poll:
 @roles_required(*REPORT_ROLES)
 def detail(poll_id: int):
     poll = _poll_or_404(poll_id)
-    return render_template("lms_polls/detail.html", poll=poll, summary=surveys.survey_summary(poll.survey_id),
-                           rates=surveys.response_rate_per_dealer(poll.survey_id),
+    summary, rates = services.poll_results(poll)
+    return render_template("lms_polls/detail.html", poll=poll, summary=summary, rates=rates,
                            reminders=services.reminders_of(poll.id))
 
 
@@ -92,9 +91,10 @@ def detail(poll_id: int):
 def remind(poll_id: int):
     poll = _poll_or_404(poll_id)
     raw_dealer = request.form.get("dealer_id", "")
-    if raw_dealer and not raw_dealer.isdigit():
+    dealer_id = parse_id(raw_dealer) if raw_dealer else None
+    if raw_dealer and dealer_id is None:
         abort(400)
-    reminder = services.send_reminder(poll, sent_by=current_user.id, dealer_id=int(raw_dealer) if raw_dealer else None)
+    reminder = services.send_reminder(poll, sent_by=current_user.id, dealer_id=dealer_id)
     if reminder is None:
         flash(_("Everyone has already answered: nobody to remind."), "success")
     else:

@@ -1,5 +1,7 @@
 """The plugin host: one manager per app, discovery, blocking, slots and the setup/event hooks."""
 import importlib
+import re
+from types import SimpleNamespace
 
 import pluggy
 import pytest
@@ -8,6 +10,7 @@ from markupsafe import Markup
 
 from lms import hookimpl
 from lms.auth.models import Role, User
+from lms.hookspecs import hookspec
 from lms.plugins import DEFAULT_PLUGINS, NavItem, call_slot
 
 sample = importlib.import_module("plugin_fixtures.sample_tab_plugin")
@@ -19,7 +22,7 @@ def plugin_app(app_factory):
     return app_factory(plugins=[sample])
 
 
-def signed_in_client(app):
+def signed_in_client(app, role="learner"):
     from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
     from lms.demo import load_core_demo_data
     from lms.events import commit
@@ -28,7 +31,7 @@ def signed_in_client(app):
         load_core_demo_data()
         commit()
     client = app.test_client()
-    client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
+    client.post("/login", data={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD,
                                 "csrf_token": csrf_token(client)})
     return client
 
@@ -217,3 +220,116 @@ def test_hook_lms_worker_run_once(app_factory):
     assert first.exit_code == 0 and "widgets polished: 2" in first.output, first.output
     assert second.exit_code == 0 and "widgets polished" not in second.output  # idle runs say nothing
     assert plugin.batches == [7, 10]
+
+
+class WidgetHookspecs:
+    """The hookspecs of a throw-away plugin, as its hookspecs module would declare them."""
+
+    @hookspec
+    def lms_widgets_polished(self, count):
+        """Widgets were polished; ``count`` is how many."""
+
+
+class WidgetPlugin:
+    """Declares its own hook, as lms_polls and lms_marketing do."""
+
+    @hookimpl
+    def lms_add_hookspecs(self, pm):
+        pm.add_hookspecs(WidgetHookspecs)
+
+
+class WidgetListener:
+    def __init__(self):
+        self.heard = []
+
+    @hookimpl
+    def lms_widgets_polished(self, count):
+        self.heard.append(count)
+
+
+def test_hook_lms_add_hookspecs(app_factory):
+    listener = WidgetListener()
+    # Registered before the declaring plugin: the implementation waits for the spec, then is checked.
+    app = app_factory(plugins=[listener, WidgetPlugin()])
+    pm = app.extensions["lms"]
+    assert pm.hook.lms_widgets_polished.has_spec()
+    pm.hook.lms_widgets_polished(count=3)
+    assert listener.heard == [3]
+
+    class GadgetHookspecs:
+        @hookspec
+        def lms_gadgets_counted(self, total):
+            """Gadgets were counted."""
+
+    class LatePlugin:
+        @hookimpl
+        def lms_add_hookspecs(self, pm):
+            pm.add_hookspecs(GadgetHookspecs)
+
+    pm.register(LatePlugin())  # historic, as pytest_addhooks: a later plugin declares its hooks at once
+    assert pm.hook.lms_gadgets_counted.has_spec()
+
+
+def test_a_misspelt_implementation_of_a_plugin_hook_fails_at_start_up(app_factory):
+    class Misspelt:
+        @hookimpl
+        def lms_widgets_polishd(self, count):
+            return None
+
+    with pytest.raises(pluggy.PluginValidationError, match="lms_widgets_polishd"):
+        app_factory(plugins=[WidgetPlugin(), Misspelt()])
+
+
+def test_an_implementation_with_wrong_arguments_fails_at_start_up(app_factory):
+    class WrongArguments:
+        @hookimpl
+        def lms_widgets_polished(self, widgets):
+            return None
+
+    with pytest.raises(pluggy.PluginValidationError, match="widgets"):
+        app_factory(plugins=[WrongArguments(), WidgetPlugin()])
+
+
+class AuditMenu:
+    """A plugin page in the administration sub-menu, for administrators only."""
+
+    @hookimpl
+    def lms_tpl_admin_menu(self, user):
+        if user.is_authenticated and user.role == Role.ADMIN:
+            return NavItem(key="audit", label="Аудит", url="/audit/", order=35)
+        return None
+
+
+def admin_menu(html: str) -> str:
+    return re.search(r'<nav class="subnav" aria-label="Администрирование">.*?</nav>', html, re.S).group(0)
+
+
+def test_hook_lms_tpl_admin_menu(app_factory):
+    app = app_factory(plugins=[AuditMenu()])
+    client = signed_in_client(app, "admin")
+    users = admin_menu(client.get("/admin/users").get_data(as_text=True))
+    labels = re.findall(r">([^<>]+)</a>", users)
+    # Sorted by order: the admin domain's 10, 20, 30, the plugin's 35, then the integrations (40 and up).
+    assert labels[:4] == ["Пользователи", "Дилеры", "Плагины", "Аудит"]
+    assert {"API-токены", "Вебхуки", "Журнал доставки", "Описание API (OpenAPI)"} <= set(labels[4:])
+    assert '<a href="/admin/users" aria-current="page">Пользователи</a>' in users
+    # Every administration page shows the same menu, the integrations' pages included.
+    tokens = admin_menu(client.get("/admin/api-tokens").get_data(as_text=True))
+    assert re.findall(r">([^<>]+)</a>", tokens) == labels
+    assert '<a href="/admin/api-tokens" aria-current="page">API-токены</a>' in tokens
+    assert '<a href="/audit/">Аудит</a>' in tokens
+    with app.test_request_context("/"):
+        manager = SimpleNamespace(is_authenticated=True, role=Role.MANAGER)
+        assert call_slot("admin_menu", user=manager) == []
+
+
+def test_menu_slots_take_nav_items_only(app_factory):
+    class MarkupMenu:
+        @hookimpl
+        def lms_tpl_admin_menu(self, user):
+            return Markup('<a href="/x">X</a>')
+
+    app = app_factory(plugins=[MarkupMenu()])
+    with app.test_request_context("/"):
+        with pytest.raises(TypeError, match="admin_menu"):
+            call_slot("admin_menu", user=SimpleNamespace(is_authenticated=False))

@@ -216,7 +216,7 @@ class Recorder:
     def __init__(self):
         self.events = []
 
-    @hookimpl(optionalhook=True)  # the spec arrives when lms_marketing registers its blueprint
+    @hookimpl
     def lms_marketing_order_status_changed(self, order):
         self.events.append(order)
 
@@ -248,3 +248,15 @@ def test_hook_lms_marketing_order_status_changed(app_factory, marketing):
         db.session.rollback()
         commit()
         assert recorder.events == []  # a refused change announces nothing
+
+
+def test_a_misspelt_marketing_hook_stops_start_up(app_factory):
+    import pluggy
+
+    class Misspelt:
+        @hookimpl
+        def lms_marketing_order_status_change(self, order):
+            return None
+
+    with pytest.raises(pluggy.PluginValidationError, match="lms_marketing_order_status_change"):
+        app_factory(plugins=[Misspelt()])

@@ -1,22 +1,17 @@
 """Disabling the partner plugins removes the «Опросы» tab and blueprint and leaves a working core."""
 import re
 
-from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token, load_core_demo
 
 
 def test_disabled_plugins_leave_a_working_core(app_factory, tmp_path):
-    from lms.demo import load_core_demo_data
-    from lms.events import commit
-
     # Its own instance folder: compiled catalogues are cached there per plugin set.
     app = app_factory(DISABLED_PLUGINS="lms_polls,lms_marketing", INSTANCE_PATH=str(tmp_path))
     assert "lms_polls" not in app.blueprints
     assert app.extensions["lms"].get_plugin("lms_polls") is None
     assert not hasattr(app.extensions["lms"].hook, "lms_polls_reminder_sent")
     assert not any(rule.rule.startswith("/polls") for rule in app.url_map.iter_rules())
-    with app.app_context():
-        load_core_demo_data()
-        commit()
+    load_core_demo(app)
     client = app.test_client()
     client.post("/login", data={"email": DEMO_EMAILS["learner"], "password": DEMO_PASSWORD,
                                 "csrf_token": csrf_token(client)})
