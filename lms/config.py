@@ -9,7 +9,8 @@ class ConfigurationError(RuntimeError):
 
 
 class DefaultConfig:
-    """Defaults for every setting the portal reads. Documented one by one in the README."""
+    """The one default of every core setting; each is documented in ``docs/configuration.md``
+    (a test fails while one is missing there). Plugins keep theirs in their own ``settings.py``."""
 
     SECRET_KEY = DEFAULT_SECRET_KEY
     # None means: a SQLite file ``lms.sqlite3`` in the instance folder.
@@ -40,10 +41,13 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     # Minimum password length for local accounts.
     PASSWORD_MIN_LENGTH = 8
-    # Sign-in throttling: failures allowed per account and per client address within the window.
+    # Sign-in throttling (lms.auth.throttle): failures allowed within the window per account from
+    # one address and per address; past the account's soft limit (failures from every address) each
+    # address gets one try at that account. No limit ever locks an account for everyone.
     LOGIN_FAILURE_WINDOW_MINUTES = 15
-    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 100
     # Certificate PDFs (50-500 ms of CPU each) rendered by ``lms worker`` instead of the request
     # that completed the course: recommended with more than a few concurrent learners. Needs
     # PUBLIC_BASE_URL (the worker has no request to take the QR code's host from).
@@ -53,3 +57,40 @@ class DefaultConfig:
     CERTIFICATE_PDF_WAIT_SECONDS = 60
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
+    # The portal's absolute address in QR codes and badges; None derives it from SERVER_NAME.
+    PUBLIC_BASE_URL = None
+    # Public /verify requests allowed per client address and process ("N/second|minute|hour|day").
+    VERIFY_RATE_LIMIT = "60/minute"
+    # Older-version certificates stay valid this long after a recertifying version is published.
+    CERT_RECERTIFICATION_GRACE_DAYS = 90
+    # The organisation's signing key and certificate (PEM, or PKCS#12 in the key); None: a dev pair.
+    CERT_SIGNING_KEY = None
+    CERT_SIGNING_CERT = None
+    CERT_SIGNING_PASSPHRASE = None
+    # Intermediate certificate files, comma-separated or a list.
+    CERT_SIGNING_CHAIN = None
+    # SMTP for expiry reminders; without a host the reminders are only logged.
+    MAIL_SMTP_HOST = None
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_STARTTLS = True
+    MAIL_SMTP_USER = None
+    MAIL_SMTP_PASSWORD = None
+    # None: noreply@SERVER_NAME (or noreply@localhost).
+    MAIL_FROM = None
+    # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
+    SSO_ISSUERS = None
+    # Per-kind upload limits in MB; kinds named in an override keep the others' limits below.
+    UPLOAD_LIMITS_MB = {
+        "pdf": 50, "pptx": 100, "docx": 50, "xlsx": 50, "zip": 100, "txt": 5,
+        "png": 10, "jpeg": 10, "gif": 10, "webp": 10, "mp4": 190, "webm": 190,
+    }
+    # Hosts (and their subdomains) whose video players lessons may embed; a list or comma-separated.
+    VIDEO_EMBED_HOSTS = ("youtube-nocookie.com", "player.vimeo.com", "rutube.ru")
+    # An answer saved this long after a quiz's deadline is still accepted (network latency).
+    QUIZ_GRACE_SECONDS = 30
+    # How long the worker's all-dealer report snapshots are served; 0 computes them live.
+    REPORT_SNAPSHOT_MINUTES = 10
+    # A worker's claim on a webhook delivery lasts this long before another worker may retry it.
+    WEBHOOK_LEASE_SECONDS = 300
+    # HTTP timeout of one webhook delivery.
+    WEBHOOK_TIMEOUT_SECONDS = 10

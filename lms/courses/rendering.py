@@ -42,7 +42,7 @@ def render_course_markdown(text: str, assets: Mapping[str, str], *, language: st
         sha = assets.get(name)
         return f"{base}{sha}" if sha else None
 
-    languages = current_app.config.get("LANGUAGES", ("ru", "en"))
+    languages = current_app.config["LANGUAGES"]
     with force_locale(language if language in languages else current_app.config["BABEL_DEFAULT_LOCALE"]):
         titles = {kind: gettext(title) for kind, title in CALLOUT_TITLES.items()}
     return render_markdown(text or "", renderer=renderer(), resolve_asset=resolve, callout_titles=titles)

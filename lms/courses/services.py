@@ -10,24 +10,21 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.config import DefaultConfig
 from lms.courses.models import Course, CourseAsset, CourseTarget, Lesson
 from lms.courses.rendering import render_course_markdown
 from lms.courses.uploads import MIME_TYPES, UploadCheck, check_upload, store_upload
 from lms.events import emit
 from lms.extensions import db
 
-DEFAULT_UPLOAD_LIMITS_MB = {
-    "pdf": 50, "pptx": 100, "docx": 50, "xlsx": 50, "zip": 100, "txt": 5,
-    "png": 10, "jpeg": 10, "gif": 10, "webp": 10, "mp4": 190, "webm": 190,
-}
-DEFAULT_VIDEO_EMBED_HOSTS = ("youtube-nocookie.com", "player.vimeo.com", "rutube.ru")
 RESERVED_SLUGS = frozenset({"manage", "assets", "lessons", "static"})
 
 
 def upload_limits() -> dict[str, int]:
     """Per-kind byte limits: ``UPLOAD_LIMITS_MB`` (kind → MB) over the defaults."""
-    limits = dict(DEFAULT_UPLOAD_LIMITS_MB)
-    limits.update(current_app.config.get("UPLOAD_LIMITS_MB") or {})
+    # An override names only the kinds it changes; the rest keep their shipped limits.
+    limits = dict(DefaultConfig.UPLOAD_LIMITS_MB)
+    limits.update(current_app.config["UPLOAD_LIMITS_MB"] or {})
     return {kind: int(float(mb) * 1024 * 1024) for kind, mb in limits.items() if kind in MIME_TYPES}
 
 
@@ -113,7 +110,7 @@ def publish_course(course: Course, *, requires_recertification: bool = False) ->
 
 def embed_hosts() -> tuple[str, ...]:
     """Hosts whose players may be embedded (``VIDEO_EMBED_HOSTS``)."""
-    hosts = current_app.config.get("VIDEO_EMBED_HOSTS") or DEFAULT_VIDEO_EMBED_HOSTS
+    hosts = current_app.config["VIDEO_EMBED_HOSTS"] or DefaultConfig.VIDEO_EMBED_HOSTS
     if isinstance(hosts, str):
         hosts = hosts.split(",")
     return tuple(host.strip().lower() for host in hosts if host.strip())

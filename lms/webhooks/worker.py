@@ -48,7 +48,7 @@ def claim(limit: int) -> tuple[str, list[int]]:
     """Lease up to ``limit`` due pending deliveries to a fresh claim id; returns it and their ids."""
     claim_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     now = utcnow()
-    lease_end = now + timedelta(seconds=float(current_app.config.get("WEBHOOK_LEASE_SECONDS", 300)))
+    lease_end = now + timedelta(seconds=float(current_app.config["WEBHOOK_LEASE_SECONDS"]))
     db.session.rollback()  # claims are their own short transactions
     if db.engine.dialect.name == "sqlite":
         _claim_sqlite(claim_id, now, lease_end, limit)
@@ -127,7 +127,7 @@ def deliver(delivery_id: int, claim_id: str) -> Outcome | None:
             "LMS-Event": row.event,
             SIGNATURE_HEADER: sign_payload(row.secret, body, utcnow()),
         }
-        outcome = post(row.url, body, headers, float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS", 10)))
+        outcome = post(row.url, body, headers, float(current_app.config["WEBHOOK_TIMEOUT_SECONDS"]))
     record(delivery_id, claim_id, row.attempts + 1, outcome, give_up=not row.active)
     return outcome
 

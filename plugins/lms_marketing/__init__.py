@@ -1,1 +1,1 @@
-"""Partner module lms_marketing (see its README section)."""
+"""Partner module lms_marketing (see docs/features.md, "Surveys and the partner plugins")."""

@@ -1,36 +1,31 @@
 """lms_marketing hooks: the «Маркетинговые материалы» tab, its schema, texts and demo data."""
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import gettext as _
 
 from lms import hookimpl
 from lms.auth.permissions import REPORT_ROLES
-from lms.plugins import NavItem
+from lms.plugins import NavItem, domain_setup_hooks
 from lms_marketing import models  # noqa: F401  (the tables join the metadata when the plugin loads)
 
-HERE = Path(__file__).resolve().parent
 ORDERING_ROLES = ("learner", "dealer_admin")
 
 
 @hookimpl
-def lms_register_blueprints(app):
+def lms_add_hookspecs(pm):
     from lms_marketing import hookspecs
-    from lms_marketing.views import bp
 
-    app.extensions["lms"].add_hookspecs(hookspecs)
-    app.config.setdefault("MARKETING_QUARTER_QUOTA", {"gold": 2000, "silver": 1000, "bronze": 500, "default": 500})
-    app.register_blueprint(bp)
+    pm.add_hookspecs(hookspecs)
 
 
-@hookimpl
-def lms_migration_dirs():
-    return [str(HERE / "migrations")]
+lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
+    __file__, "lms_marketing.views:bp")
 
 
 @hookimpl
-def lms_translation_dirs():
-    return [str(HERE / "translations")]
+def lms_app_created(app):
+    from lms_marketing.settings import apply_defaults
+
+    apply_defaults(app.config)
 
 
 @hookimpl

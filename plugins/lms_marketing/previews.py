@@ -1,4 +1,4 @@
-"""Preview images of catalogue items: checked by content with the core's upload checks, stored by hash."""
+"""Preview images of catalogue items: checked by content and stored by hash in the core's file storage."""
 from __future__ import annotations
 
 import io
@@ -8,29 +8,20 @@ from pathlib import Path
 
 from flask import current_app
 
-from lms.courses.uploads import IMAGE_KINDS, UploadError, check_upload, store_upload
+from lms.storage import IMAGE_KINDS, UploadError, file_path, save_file
 
-DEFAULT_MAX_PREVIEW_BYTES = 5 * 1024 * 1024
-
-
-def storage_dir() -> Path:
-    """``<instance>/uploads/marketing``: previews live beside the other uploads, by content hash."""
-    return Path(current_app.instance_path) / "uploads" / "marketing"
+STORAGE_AREA = "marketing"
 
 
 def save_preview(stream, filename: str) -> tuple[str, str]:
     """Check an uploaded image and store it; return (sha256, mime type). Raises ``UploadError``."""
-    limit = int(current_app.config.get("MARKETING_PREVIEW_MAX_BYTES", DEFAULT_MAX_PREVIEW_BYTES))
-    checked = check_upload(stream, declared_name=filename or "", allowed_kinds=IMAGE_KINDS,
-                           size_limits={kind: limit for kind in IMAGE_KINDS})
-    store_upload(checked, storage_dir())
-    return checked.sha256, checked.mime_type
+    limit = int(current_app.config["MARKETING_PREVIEW_MAX_BYTES"])
+    stored = save_file(stream, filename or "", area=STORAGE_AREA, kinds=IMAGE_KINDS, max_bytes=limit)
+    return stored.sha256, stored.mime_type
 
 
 def preview_path(sha256: str) -> Path:
-    from lms.courses.uploads import storage_path
-
-    return storage_dir() / storage_path(sha256)
+    return file_path(STORAGE_AREA, sha256)
 
 
 def png_bytes(width: int, height: int, colour: tuple[int, int, int], stripe: tuple[int, int, int]) -> bytes:
@@ -52,4 +43,4 @@ def save_png(data: bytes, filename: str) -> tuple[str, str]:
     return save_preview(io.BytesIO(data), filename)
 
 
-__all__ = ["UploadError", "png_bytes", "preview_path", "save_png", "save_preview", "storage_dir"]
+__all__ = ["UploadError", "png_bytes", "preview_path", "save_png", "save_preview"]

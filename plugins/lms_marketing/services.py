@@ -15,12 +15,10 @@ from flask_babel import lazy_gettext as _l
 from lms.auth.models import Dealer, Role, User
 from lms.events import emit
 from lms.extensions import db
-from lms.plugins import plugin_manager
 from lms.timeutil import utcnow
 from lms_marketing.contracts import OrderEvent
 from lms_marketing.models import DealerProfile, Item, Order, OrderStatus, OrderStatusChange
 
-DEFAULT_QUARTER_QUOTA = {"gold": 2000, "silver": 1000, "bronze": 500, "default": 500}
 ORDERING_ROLES = (Role.LEARNER, Role.DEALER_ADMIN)
 TRANSITIONS = {
     OrderStatus.NEW: (OrderStatus.APPROVED, OrderStatus.REJECTED),
@@ -52,7 +50,7 @@ def quarter_of(moment: datetime) -> str:
 
 def quarter_quota(tier: str | None) -> int:
     """Units a dealer of ``tier`` may order per quarter (``MARKETING_QUARTER_QUOTA``)."""
-    quotas = current_app.config.get("MARKETING_QUARTER_QUOTA") or DEFAULT_QUARTER_QUOTA
+    quotas = current_app.config["MARKETING_QUARTER_QUOTA"]
     return int(quotas.get(tier or "", quotas.get("default", 0)))
 
 
@@ -73,19 +71,16 @@ def certificate_gate(user_id: int, item: Item) -> str | None:
     """Why ``user_id`` may not order ``item`` for lack of a certificate, or None when allowed."""
     if not (item.required_course_slug or item.required_product_line):
         return None
-    has_valid_certificate = None
-    # The certificates domain may be disabled (or absent): then gated items stay closed.
-    if plugin_manager().get_plugin("lms.certificates.hooks") is not None:
-        try:
-            from lms.certificates.api import has_valid_certificate
-        except ImportError:
-            pass
+    # Imported on demand: a portal without gated items never loads the certificates domain's models.
+    # While that domain is disabled nobody holds a valid certificate, so gated items stay closed.
+    from lms.certificates.api import has_valid_certificate
+
     if item.required_course_slug:
-        if has_valid_certificate is None or not has_valid_certificate(user_id, course_slug=item.required_course_slug):
+        if not has_valid_certificate(user_id, course_slug=item.required_course_slug):
             return str(_l("This material can be ordered only with a valid certificate for the course “%(course)s”.",
                            course=item.required_course_slug))
     if item.required_product_line:
-        if has_valid_certificate is None or not has_valid_certificate(user_id, product_line=item.required_product_line):
+        if not has_valid_certificate(user_id, product_line=item.required_product_line):
             return str(_l("This material can be ordered only with a valid certificate for the product line “%(line)s”.",
                           line=item.required_product_line))
     return None

@@ -1,1 +1,1 @@
-"""Partner module lms_polls (see its README section)."""
+"""Partner module lms_polls (see docs/features.md, "Surveys and the partner plugins")."""
