@@ -262,7 +262,7 @@ class Worker:
 
 
 def start_worker(env: dict, log_path: Path) -> Worker:
-    """``nice -n 10 lms worker``, as the README recommends: PDFs use only the CPU the web workers leave."""
+    """``nice -n 10 lms worker``, as docs/configuration.md recommends: PDFs use only the CPU the web workers leave."""
     lms = Path(sys.executable).with_name("lms")
     log = open(log_path, "wb")  # noqa: SIM115 - the worker writes to it until stop()
     command = ["nice", "-n", "10", str(lms), "worker", "--interval", "0.5"]

@@ -516,7 +516,7 @@ def main() -> None:
         issuers.write_text(f'[[issuer]]\nname = "bench-portal"\niss = "{ISS}"\naudience = "{AUDIENCE}"\n'
                            f'algorithms = ["HS256"]\nsecret = "{sso_secret}"\n')
         instance = Path(folder) / "instance"
-        # The README's recommended set-up: certificate PDFs rendered by a niced ``lms worker``.
+        # The recommended set-up (docs/configuration.md): certificate PDFs rendered by a niced ``lms worker``.
         config = {"SECRET_KEY": secret, "DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SSO_ISSUERS": str(issuers),
                   "CERTIFICATE_PDF_IN_WORKER": True, "PUBLIC_BASE_URL": PUBLIC_BASE_URL}
         print(f"Setting up ({kind}) in {folder} …", flush=True)
