@@ -54,9 +54,19 @@ import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+# Re-exported: the loader returns these values and its callers import them from here.
+from lms.courses.content_sources import (  # noqa: F401
+    ContentProblem,
+    ContentError,
+    AssetSource,
+    LessonSource,
+    SectionSource,
+    Targeting,
+    QuizSource,
+    CourseSource,
+)
 from lms.courses.markdown import FrontMatterError, image_asset_names, make_renderer, split_front_matter, url_scheme
 from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detect_file_kind, is_unsafe_name
 
@@ -67,98 +77,6 @@ LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 REQUIRED = object()
 QuizChecker = Callable[[str], Iterable[tuple[int | None, str]]]
-
-
-@dataclass(frozen=True)
-class ContentProblem:
-    """One problem in the content: file relative to the content root, 1-based line or None, English msgid."""
-
-    file: str
-    line: int | None
-    message: str
-    params: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message % self.params if self.params else self.message}"
-
-
-class ContentError(Exception):
-    """Content did not validate; ``problems`` lists every problem found, nothing was loaded."""
-
-    def __init__(self, problems: list[ContentProblem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class AssetSource:
-    name: str
-    sha256: str
-    size: int
-    kind: str
-    path: Path = field(compare=False)
-
-
-@dataclass(frozen=True)
-class LessonSource:
-    file_name: str
-    slug: str
-    title: str
-    kind: str
-    required: bool
-    minutes: int | None
-    file: str | None
-    preview_pdf: str | None
-    video_url: str | None
-    attachments: tuple[str, ...]
-    body: str
-    body_line: int = field(compare=False)
-
-
-@dataclass(frozen=True)
-class SectionSource:
-    title: str
-    lessons: tuple[LessonSource, ...]
-
-
-@dataclass(frozen=True)
-class Targeting:
-    all: bool
-    tiers: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    dealers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuizSource:
-    file_name: str
-    text: str
-    pass_percent: int = 80
-    max_attempts: int = 0
-    time_limit_minutes: int = 0
-    shuffle: bool = True
-    feedback: str = "after_submit"
-
-
-@dataclass(frozen=True)
-class CourseSource:
-    slug: str
-    title: str
-    description: str
-    language: str
-    published: bool
-    targeting: Targeting
-    certificate_validity_months: int | None  # None: no certificate; 0: never expires
-    quiz: QuizSource | None
-    sections: tuple[SectionSource, ...]
-    assets: tuple[AssetSource, ...]
-    path: Path = field(compare=False)
-    product_line: str | None = None
-
-    @property
-    def lessons(self) -> tuple[LessonSource, ...]:
-        return tuple(lesson for section in self.sections for lesson in section.lessons)
 
 
 class _Problems:
