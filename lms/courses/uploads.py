@@ -52,7 +52,7 @@ MIME_TYPES: Mapping[str, str] = {
     "webp": "image/webp",
     "mp4": "video/mp4",
     "webm": "video/webm",
-    "txt": "text/plain; charset=utf-8",
+    "txt": "text/plain",  # Flask adds "; charset=utf-8" when it serves a text type
 }
 
 IMAGE_KINDS = frozenset({"png", "jpeg", "gif", "webp"})

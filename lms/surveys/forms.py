@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from lms.forms import PortalForm
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from lms.admin.forms import ROLE_LABELS
+from lms.forms_fields import IdField
 
 QUESTIONS_HELP = _l(
     "A JSON list of questions. Each has a key, a kind (single_choice, multiple_choice, likert, rating, nps, "
@@ -16,7 +17,7 @@ QUESTIONS_HELP = _l(
     '({"question": "earlier key", "equals": "value"}).')
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title.")), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     anonymous = BooleanField(_l("Anonymous: answers are not linked to people"))
@@ -27,8 +28,7 @@ class SurveyForm(FlaskForm):
     dealers = SelectMultipleField(_l("Named dealers"), coerce=int, validate_choice=True)
     roles = SelectMultipleField(_l("Roles"), validate_choice=True,
                                 choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()])
-    course_id = IntegerField(_l("Feedback survey of course (id)"),
-                             validators=[Optional(), NumberRange(min=1)])
+    course_id = IdField(_l("Feedback survey of course (id)"), validators=[Optional()])
     questions = TextAreaField(_l("Questions"), description=QUESTIONS_HELP,
                               validators=[DataRequired(message=_l("Add at least one question."))])
 

@@ -31,6 +31,8 @@ TOO_LONG = N_("The answer is too long: %(length)s characters, at most %(max)s al
 WRONG_FORMAT = N_("This answer has the wrong format.")
 NOT_A_NUMBER = N_("Enter a number.")
 NOT_A_WHOLE_NUMBER = N_("Enter a whole number.")
+# Past this float() loses whole units and int(float) of a huge value overflows: no answer needs more.
+NUMBER_LIMIT = 10**15
 
 
 class SurveyError(ValueError):
@@ -352,22 +354,32 @@ def _number(definition: Mapping, raw):
 def _parse_number(definition: Mapping, raw):
     """Parse an int or float from JSON or a form; accepts '3,5' and '1 000' as Russian users type them."""
     if _is_number(raw):
-        return raw
+        return _within_limit(definition, raw)
     if isinstance(raw, float):  # NaN or infinity from a JSON client
         raise AnswerError(NOT_A_NUMBER, question=definition["key"])
     if not isinstance(raw, str):
         raise AnswerError(WRONG_FORMAT, question=definition["key"])
     text = re.sub(r"[\s\u00a0\u202f]", "", raw).replace(",", ".")
     try:
-        return int(text)  # exact for large integers, where float() would round
+        whole = int(text)  # exact for large integers, where float() would round
     except ValueError:
         pass
+    else:
+        return _within_limit(definition, whole)
     try:
         value = float(text)
     except ValueError:
         raise AnswerError(NOT_A_NUMBER, question=definition["key"]) from None
     if not math.isfinite(value):  # float() accepts 'nan' and 'inf'; neither is an answer
         raise AnswerError(NOT_A_NUMBER, question=definition["key"])
+    return _within_limit(definition, value)
+
+
+def _within_limit(definition: Mapping, value):
+    if value > NUMBER_LIMIT:
+        raise AnswerError(N_("Enter a number no greater than %(max)s."), question=definition["key"], max=NUMBER_LIMIT)
+    if value < -NUMBER_LIMIT:
+        raise AnswerError(N_("Enter a number no less than %(min)s."), question=definition["key"], min=-NUMBER_LIMIT)
     return value
 
 
@@ -392,5 +404,7 @@ def _is_int(value) -> bool:
 
 
 def _is_number(value) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    if isinstance(value, bool):
+        return False
+    # math.isfinite() of an int past a float's range raises OverflowError; every int is finite
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))

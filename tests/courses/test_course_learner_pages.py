@@ -46,7 +46,7 @@ def test_learner_reads_a_lecture_and_progress_shows_after_reload(app, login_as):
     assert "<script>" not in html.split("<main", 1)[1].split("</main>")[0]
     response = client.post(f"{SAFETY}/lessons/vvedenie/complete",
                            data={"csrf_token": csrf_token(client, f"{SAFETY}/lessons/vvedenie"),
-                                 "next": "ammiachnaya-selitra"})
+                                 "next": f"{SAFETY}/lessons/ammiachnaya-selitra"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/lessons/ammiachnaya-selitra")
     catalogue = client.get("/courses/").get_data(as_text=True)
     assert "14% пройдено" in catalogue  # 1 of 7

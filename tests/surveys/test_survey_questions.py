@@ -150,6 +150,20 @@ def test_decimal_numbers_accept_a_russian_decimal_comma():
     assert normalize_answer(question, "1\u00a0000,5") == 1000.5
 
 
+@pytest.mark.parametrize("raw", ["1" * 400, 10**400, "1e300", 1e300, "-" + "9" * 30])
+def test_numbers_past_any_answer_are_refused_not_a_crash(raw):
+    """A 400-digit integer made float() overflow (a 500); issue 17."""
+    question = validate_definition({"key": "price", "kind": "number", "title": "Price"})
+    with pytest.raises(AnswerError) as caught:
+        normalize_answer(question, raw)
+    assert caught.value.message in ("Enter a number no greater than %(max)s.", "Enter a number no less than %(min)s.")
+
+
+def test_a_question_with_a_huge_bound_is_checked_without_overflow():
+    question = validate_definition({"key": "n", "kind": "number", "title": "N", "integer": True, "max": 10**400})
+    assert normalize_answer(question, "12") == 12
+
+
 def test_text_answers_are_trimmed_cleaned_and_limited(survey):
     short = _q(survey, "low_score")
     assert normalize_answer(short, "  too\r\nslow\x00  ") == "too slow"

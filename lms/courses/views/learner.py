@@ -16,6 +16,7 @@ from lms.courses.views import bp
 from lms.database import begin_write
 from lms.events import commit
 from lms.extensions import db
+from lms.redirects import next_path_or
 
 INLINE_KINDS = IMAGE_KINDS | VIDEO_KINDS | {"pdf"}
 
@@ -112,11 +113,7 @@ def complete(slug: str, lesson_slug: str):
         return jsonify({"completed": True, "newly": newly})
     if newly:
         flash(_("Lesson marked as studied."), "success")
-    following = request.form.get("next")
-    if following and db.session.scalar(sa.select(Lesson.id).where(Lesson.course_id == course.id,
-                                                                   Lesson.slug == following)):
-        return redirect(url_for("courses.lesson_page", slug=slug, lesson_slug=following))
-    return redirect(url_for("courses.course_page", slug=slug))
+    return redirect(next_path_or(url_for("courses.course_page", slug=slug)))
 
 
 @bp.route("/<slug>/assets/<sha>")
@@ -131,7 +128,8 @@ def asset(slug: str, sha: str):
     if not path.is_file():
         abort(404)
     inline = record.kind in INLINE_KINDS and not request.args.get("download")
-    response = send_file(path, mimetype=record.mime_type, as_attachment=not inline,
+    # Older text assets were stored as "text/plain; charset=utf-8"; Flask adds the charset itself.
+    response = send_file(path, mimetype=record.mime_type.partition(";")[0], as_attachment=not inline,
                          download_name=record.name.rsplit("/", 1)[-1], conditional=True, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"

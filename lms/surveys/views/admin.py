@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 
+from lms import json_input
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
@@ -65,7 +66,7 @@ def _fill_form(form: SurveyForm, survey: Survey) -> None:
 def _save(form: SurveyForm, survey: Survey | None):
     """Validate the JSON and the rules; returns the survey, or None after flashing the problem."""
     try:
-        questions = json.loads(form.questions.data)
+        questions = json_input.loads(form.questions.data)
     except ValueError as error:
         form.questions.errors.append(_("The questions are not valid JSON: %(error)s", error=str(error)))
         return None
@@ -147,7 +148,7 @@ def _download(body: bytes, survey: Survey, extension: str, mimetype: str) -> Res
 def export_csv(survey_id: int):
     survey = _survey_or_404(survey_id)
     return _download(reporting.export_csv(survey, reporting.survey_results(survey)), survey, "csv",
-                     "text/csv; charset=utf-8")
+                     "text/csv")
 
 
 @bp.route("/manage/<int:survey_id>/results.xlsx")

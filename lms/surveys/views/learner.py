@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from lms.events import commit
 from lms.extensions import db
+from lms.redirects import next_path_or
 from lms.surveys import services
 from lms.surveys.models import Survey
 from lms.surveys.questions import validate_response, visible_questions
@@ -49,12 +50,6 @@ def form_values(answers: dict) -> dict:
     return values
 
 
-def safe_next(default: str) -> str:
-    """A local path to return to (plugins send people here and want them back)."""
-    target = request.values.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
-
-
 @bp.route("/<int:survey_id>", methods=["GET", "POST"])
 @login_required
 def respond(survey_id: int):
@@ -85,10 +80,10 @@ def respond(survey_id: int):
             if response_id is not None:
                 commit()
                 flash(_("Thank you! Your answers are saved."), "success")
-                return redirect(safe_next(url_for("surveys.index")))
+                return redirect(next_path_or(url_for("surveys.index")))
             status = 422
     shown = {question["key"] for question in visible_questions(survey.questions, clean)}
     messages = {key: _(error.message, **error.params) for key, error in errors.items()}
     return render_template("surveys/respond.html", survey=survey, shown=shown, values=values, errors=messages,
                            answered=answered, locked=locked, editing=existing is not None,
-                           next=safe_next("")), status
+                           next=next_path_or("")), status

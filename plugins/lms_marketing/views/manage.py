@@ -11,10 +11,12 @@ from flask_login import current_user
 
 from lms.auth.models import Dealer
 from lms.auth.permissions import REPORT_ROLES, roles_required
-from lms.courses.uploads import UploadError
 from lms.events import commit
 from lms.exports import rows_to_csv
 from lms.extensions import db
+from lms.bounds import parse_id
+from lms.redirects import next_path_or
+from lms.storage import UploadError
 from lms_marketing.forms import KIND_LABELS, ItemForm, RejectForm, ShipForm
 from lms_marketing.models import DealerProfile, Item, OrderStatus
 from lms_marketing.previews import save_preview
@@ -83,9 +85,9 @@ def parse_filters():
     filters["status"] = status
     for name in ("dealer_id", "item_id"):
         raw = args.get(name) or ""
-        if raw and not raw.isdigit():
+        filters[name] = parse_id(raw) if raw else None
+        if raw and filters[name] is None:
             abort(400, description=_("The filter value is not a number."))
-        filters[name] = int(raw) if raw else None
     for name in ("date_from", "date_to"):
         raw = args.get(name) or ""
         try:
@@ -119,7 +121,7 @@ def queue_csv():
          o.tracking_number or "", o.reject_reason or ""]
         for o in orders
     ]
-    return Response(rows_to_csv(headers, rows), mimetype="text/csv; charset=utf-8",
+    return Response(rows_to_csv(headers, rows), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="marketing-orders.csv"'})
 
 
@@ -150,7 +152,7 @@ def order_action(order_id: int, action: str):
         "ship": _("The order is marked as shipped."),
         "deliver": _("The order is marked as delivered."),
     }[action], "success")
-    return redirect(request.form.get("next") if request.form.get("next") == url_for("lms_marketing.queue") else back)
+    return redirect(next_path_or(back))
 
 
 @bp.route("/manage/profiles")
