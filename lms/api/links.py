@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lms.api.models import LINK_ADMIN, LINK_ADOPTED, ApiToken, ApiUserLink
-from lms.api.params import MAX_ID
 from lms.auth.models import Role, User
-from lms.auth.services import AccountError, normalize_email
+from lms.auth.services import find_user
 from lms.extensions import db
 
 # The API manages dealer staff only; staff accounts (authors, managers, admins) are never touched.
@@ -39,18 +38,6 @@ def valid_external_id(external_id: str) -> bool:
 def known_integrations() -> list[str]:
     """Integrations that have (or had) a token: the only names a link can be made for."""
     return list(db.session.scalars(sa.select(ApiToken.integration).distinct().order_by(ApiToken.integration)))
-
-
-def find_user(reference: str) -> User | None:
-    """A user by id or e-mail, as an admin types it."""
-    reference = (reference or "").strip()
-    if reference.isdigit():
-        return db.session.get(User, int(reference)) if int(reference) <= MAX_ID else None
-    try:
-        email = normalize_email(reference)
-    except AccountError:
-        return None
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def link_user(*, integration: str, external_id: str, user_reference: str,

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lms.auth import sessions
 from lms.auth.models import Dealer, Role, User
 from lms.auth.passwords import hash_password, verify_password
+from lms.bounds import parse_id
 from lms.events import emit
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -111,9 +112,20 @@ def authenticate(email: str, password: str) -> User:
 def find_dealer(ref: str) -> Dealer | None:
     """A dealer by id, tax id or exact name (for the CLI)."""
     ref = (ref or "").strip()
-    if ref.isdigit():
-        dealer = db.session.get(Dealer, int(ref))
+    if (dealer_id := parse_id(ref)) is not None:
+        dealer = db.session.get(Dealer, dealer_id)
         if dealer:
             return dealer
     return db.session.scalar(sa.select(Dealer).where(sa.or_(Dealer.tax_id == ref, Dealer.name == ref)))
 
+
+def find_user(reference: str) -> User | None:
+    """A user by id or e-mail, as an admin types it (the API's and SSO's link commands and pages)."""
+    reference = (reference or "").strip()
+    if (user_id := parse_id(reference)) is not None:
+        return db.session.get(User, user_id)
+    try:
+        email = normalize_email(reference)
+    except AccountError:
+        return None
+    return db.session.scalar(sa.select(User).where(User.email == email))

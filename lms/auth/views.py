@@ -14,7 +14,7 @@ from lms.auth.forms import LoginForm, PasswordChangeForm
 from lms.auth.services import AccountError, WrongPasswordError, authenticate, change_password
 from lms.events import commit
 from lms.extensions import db
-from lms.sso.redirects import safe_next_path
+from lms.redirects import safe_next_path
 
 bp = Blueprint("auth", __name__)
 

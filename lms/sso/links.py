@@ -7,28 +7,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from lms.auth.models import User
-from lms.auth.services import AccountError, normalize_email
+from lms.auth.services import find_user
 from lms.extensions import db
 from lms.sso.models import IDENTITY_ADMIN, SsoIdentity
 
 MAX_SUB = 255
-MAX_ID = 2**31 - 1
 
 
 class IdentityLinkError(ValueError):
     """A refused link request, in plain words for the shell."""
-
-
-def find_user(reference: str) -> User | None:
-    """A user by id or e-mail."""
-    reference = (reference or "").strip()
-    if reference.isdigit():
-        return db.session.get(User, int(reference)) if int(reference) <= MAX_ID else None
-    try:
-        email = normalize_email(reference)
-    except AccountError:
-        return None
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def link_identity(*, issuer: str, sub: str, user_reference: str, linked_by_id: int,

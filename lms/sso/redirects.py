@@ -1,11 +1,9 @@
-"""Which URLs SSO trusts: framing parents only as exact origins; ``next`` paths as everywhere (lms.redirects)."""
+"""Which framing parents SSO trusts: exact origins only (a ``next`` path goes through lms.redirects)."""
 from __future__ import annotations
 
 import ipaddress
 import re
 from urllib.parse import urlsplit
-
-from lms.redirects import safe_next_path  # noqa: F401  (the one helper; older imports name it here)
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")

@@ -140,3 +140,14 @@ def test_a_pass_mark_that_is_not_a_finite_number_is_a_field_error(app, login_as)
                                data={"csrf_token": csrf_token(client, page), "title": "Exam", "pass_percent": value})
         assert response.status_code in (200, 400, 422), value
         assert "Not a valid decimal value." in response.get_data(as_text=True), value
+
+
+@pytest.mark.parametrize("reference", ["²", "9" * 5000, str(2**31), "0"])
+def test_typed_user_and_dealer_references_out_of_range_find_nothing(app, demo, reference):
+    """The link pages and commands take 'an id or an e-mail': '²' passed isdigit() and int()
+    raised, and a 5,000-digit id overflowed the column."""
+    from lms.auth.services import find_dealer, find_user
+
+    with app.app_context():
+        assert find_user(reference) is None
+        assert find_dealer(reference) is None

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from lms.sso.redirects import normalise_origin, safe_next_path
+from lms.redirects import safe_next_path
+from lms.sso.redirects import normalise_origin
 
 OUR_PATHS = [
     "/",
