@@ -26,6 +26,7 @@ from lms.testing import (  # noqa: F401  (re-exported for tests that import them
     browser_login,
     csrf_token,
     serious_accessibility_violations,
+    sign_in,
 )
 
 
@@ -155,18 +156,7 @@ def demo(app):
 def login_as(client, demo):
     """Sign the test client in as the demo account with ``role`` (through the real form)."""
 
-    def login(role_or_email: str):
-        email = role_or_email if "@" in role_or_email else DEMO_EMAILS[role_or_email]
-        with client.session_transaction() as session:
-            session.clear()  # sign out whoever was signed in before
-        response = client.post(
-            "/login",
-            data={"email": email, "password": DEMO_PASSWORD, "csrf_token": csrf_token(client)},
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return login
+    return lambda role_or_email: sign_in(client, role_or_email)
 
 
 @pytest.fixture

@@ -45,6 +45,40 @@ def csrf_token(client, path="/login") -> str:
     return match.group(1) or match.group(2)
 
 
+def sign_in(client, role_or_email: str, password: str = DEMO_PASSWORD):
+    """Sign ``client`` in through the real form, as a demo role ("learner", "manager" …) or an
+    e-mail; whoever was signed in before in that client is signed out. Returns the client."""
+    email = role_or_email if "@" in role_or_email else DEMO_EMAILS[role_or_email]
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302, (email, response.status_code, response.get_data(as_text=True)[:500])
+    return client
+
+
+def api_token(app, *scopes: str, integration: str = "partner-portal", name: str | None = None) -> str:
+    """A real API token for ``integration`` with ``scopes`` (what ``lms api-tokens create`` makes);
+    returns the secret value for ``Authorization: Bearer …``."""
+    from lms.api.tokens import create_token
+    from lms.events import commit
+
+    with app.app_context():
+        _token, value = create_token(name=name or integration, integration=integration, scopes=scopes)
+        commit()
+    return value
+
+
+def fresh_sso_claims(**claims) -> dict:
+    """A host portal's sign-in claims: ``claims`` with a fresh ``iat``, a two-minute ``exp`` and a
+    new ``jti`` unless given; a claim given as ``None`` is left out (to test its absence)."""
+    import time
+    import uuid
+
+    now = int(time.time())
+    payload = {"iat": now, "exp": now + 120, "jti": uuid.uuid4().hex, **claims}
+    return {key: value for key, value in payload.items() if value is not None}
+
+
 def browser_login(page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in through the real form in a Playwright page, as a person would."""
     page.goto(base_url + "/login")

@@ -9,12 +9,10 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from lms.api.models import LINK_ADMIN, LINK_ADOPTED, LINK_CREATED, ApiUserLink
-from lms.api.tokens import create_token
 from lms.auth.models import Dealer, User
 from lms.cli import cli
-from lms.events import commit
 from lms.extensions import db
-from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, TEST_SECRET_KEY, csrf_token
+from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, TEST_SECRET_KEY, api_token, csrf_token
 from lms.timeutil import utcnow
 
 ATTACKER_EMAIL = "attacker@evil-host.example.com"
@@ -22,9 +20,7 @@ LEARNER = DEMO_EMAILS["learner"]
 
 
 def token_client(app, integration):
-    with app.app_context():
-        _token, value = create_token(name=integration, integration=integration, scopes=["write:users"])
-        commit()
+    value = api_token(app, "write:users", integration=integration)
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {value}"
     return client

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.api.models import ApiUserLink
-from lms.api.tokens import create_token
+from lms.testing import api_token
 from lms.auth.models import Dealer, User
 from lms.events import commit
 from lms.extensions import db
@@ -19,9 +19,7 @@ ALL_SCOPES = ("read:dealers", "read:users", "write:users", "read:progress", "rea
 @pytest.fixture
 def api(app, demo):
     """A test client that sends a token with every scope, of the integration "partner-portal"."""
-    with app.app_context():
-        _token, value = create_token(name="test", integration="partner-portal", scopes=ALL_SCOPES)
-        commit()
+    value = api_token(app, *ALL_SCOPES, name="test")
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {value}"
     return client
@@ -103,9 +101,7 @@ def test_external_ids_are_namespaced_by_integration(api, app):
     dealers, _ = ids(app)
     body = {"email": "a@partner.example.com", "name": "A", "dealer_id": dealers["3620000002"]}
     assert api.put("/api/v1/users/by-external-id/7", json=body).status_code == 201
-    with app.app_context():
-        _t, other = create_token(name="other", integration="another-host", scopes=["read:users"])
-        commit()
+    other = api_token(app, "read:users", integration="another-host")
     response = app.test_client().get("/api/v1/users/by-external-id/7", headers={"Authorization": f"Bearer {other}"})
     assert response.status_code == 404
 
@@ -143,9 +139,7 @@ def test_upsert_refuses_bad_bodies_clearly(api, body, status, fields):
 
 
 def test_upsert_needs_write_scope_and_no_csrf(app, demo):
-    with app.app_context():
-        _t, value = create_token(name="ro", integration="x", scopes=["read:users"])
-        commit()
+    value = api_token(app, "read:users", integration="x")
     response = app.test_client().put("/api/v1/users/by-external-id/1", json={},
                                      headers={"Authorization": f"Bearer {value}"})
     assert response.status_code == 403

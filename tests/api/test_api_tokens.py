@@ -5,19 +5,14 @@ import re
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from lms.testing import TEST_SECRET_KEY, csrf_token
+from lms.testing import TEST_SECRET_KEY, api_token, csrf_token
 from lms.api.models import ApiToken
-from lms.api.tokens import create_token
 from lms.cli import cli
-from lms.events import commit
 from lms.extensions import db
 
 
 def make_token(app, *scopes, integration="partner-portal"):
-    with app.app_context():
-        _token, value = create_token(name="test", integration=integration, scopes=scopes)
-        commit()
-    return value
+    return api_token(app, *scopes, integration=integration, name="test")
 
 
 def bearer(value):

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import subprocess
-import time
-import uuid
 from pathlib import Path
 
 import jwt
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.testing import PROJECT_ROOT
+from lms.testing import PROJECT_ROOT, fresh_sso_claims
 
 SCREENSHOTS = PROJECT_ROOT / "tests" / "screenshots"
 SSO_ISS = "https://partners.example"
@@ -52,12 +50,11 @@ employee = "learner"
 
 
 def sso_token(**claims) -> str:
-    now = int(time.time())
-    payload = {"iss": SSO_ISS, "aud": SSO_AUDIENCE, "sub": "dealer-emp-1", "iat": now, "exp": now + 120,
-               "jti": uuid.uuid4().hex, "email": "petr.dealer@yug.example", "name": "Пётр Дилеров",
-               "locale": "ru", "roles": ["employee"],
-               "dealer": {"id": "D-501", "name": "Агро-Юг Партнёр", "tier": "gold", "region": "Ростовская область"}}
-    payload.update(claims)
+    payload = fresh_sso_claims(**{
+        "iss": SSO_ISS, "aud": SSO_AUDIENCE, "sub": "dealer-emp-1", "email": "petr.dealer@yug.example",
+        "name": "Пётр Дилеров", "locale": "ru", "roles": ["employee"],
+        "dealer": {"id": "D-501", "name": "Агро-Юг Партнёр", "tier": "gold", "region": "Ростовская область"},
+        **claims})
     return jwt.encode(payload, SSO_SECRET, algorithm="HS256")
 
 

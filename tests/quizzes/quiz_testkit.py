@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, csrf_token, sign_in
 
 from lms import hookimpl
 from lms.extensions import db
@@ -63,12 +63,7 @@ def load_demo(app):
 
 
 def login(client, role: str):
-    with client.session_transaction() as session:
-        session.clear()
-    response = client.post("/login", data={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD,
-                                           "csrf_token": csrf_token(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
+    return sign_in(client, role)
 
 
 def user_id(app, role: str) -> int:

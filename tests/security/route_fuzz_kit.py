@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing.converters import NumberConverter
 
-from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import DEMO_EMAILS, api_token, csrf_token, sign_in
 from route_fuzz_pages import Form, parse_page
 
 ROLES = ("anonymous", "learner", "dealer_admin", "author", "manager", "admin")
@@ -86,9 +86,7 @@ class Sessions:
         client.environ_base["REMOTE_ADDR"] = self.SIGN_IN_ADDRESS
         token = csrf_token(client)
         if name != "anonymous":
-            response = client.post("/login", data={"email": DEMO_EMAILS[name], "password": DEMO_PASSWORD,
-                                                   "csrf_token": token})
-            assert response.status_code == 302, (name, response.status_code, response.get_data(as_text=True)[:300])
+            sign_in(client, name)
             token = csrf_token(client, "/")
         domain = self.app.config.get("SERVER_NAME") or "localhost"
         cookie = client.get_cookie(self.app.config["SESSION_COOKIE_NAME"], domain=domain)
@@ -307,10 +305,5 @@ def build_world(app) -> None:
 def new_api_token(app) -> str:
     """A bearer token with every scope (a fuzzed revoke may end the previous one)."""
     from lms.api.models import SCOPES
-    from lms.api.tokens import create_token
-    from lms.events import commit
 
-    with app.app_context():
-        _token, value = create_token(name="route fuzzer", integration="fuzz", scopes=SCOPES)
-        commit()
-    return value
+    return api_token(app, *SCOPES, integration="fuzz", name="route fuzzer")

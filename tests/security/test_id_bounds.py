@@ -13,7 +13,7 @@ from wtforms import Form
 
 from lms.bounds import MAX_ID, IdConverter, parse_id, parse_int
 from lms.forms_fields import FiniteDecimalField, IdField
-from lms.testing import csrf_token
+from lms.testing import api_token, csrf_token
 
 from tests.quizzes.quiz_testkit import build_quiz
 
@@ -88,12 +88,7 @@ def test_query_string_ids_out_of_range_never_reach_the_database(app, login_as):
 
 @pytest.fixture
 def api_client(app, demo):
-    from lms.api.tokens import create_token
-    from lms.events import commit
-
-    with app.app_context():
-        _token, value = create_token(name="bounds", integration="bounds", scopes=["read:users", "read:progress"])
-        commit()
+    value = api_token(app, "read:users", "read:progress", integration="bounds")
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {value}"
     return client

@@ -3,8 +3,6 @@ the same forms and services people use. Shared by the server checks and the Chro
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +11,7 @@ import jwt
 import sqlalchemy as sa
 
 from lms.extensions import db
-from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
+from lms.testing import csrf_token, fresh_sso_claims, sign_in
 
 PAYLOADS = (
     "<script>alert(1)</script>",
@@ -62,19 +60,14 @@ boss = "dealer_admin"
 
 
 def sso_token(sub: str, name: str, dealer_name: str, roles: list[str], email: str) -> str:
-    now = int(time.time())
-    return jwt.encode({"iss": SSO_ISS, "aud": SSO_AUDIENCE, "sub": sub, "iat": now, "exp": now + 120,
-                       "jti": uuid.uuid4().hex, "email": email, "name": name, "roles": roles, "locale": "ru",
-                       "dealer": {"id": "XSS-1", "name": dealer_name, "tier": "gold", "region": "Регион <b>x</b>"}},
-                      SSO_SECRET, algorithm="HS256")
+    return jwt.encode(fresh_sso_claims(
+        iss=SSO_ISS, aud=SSO_AUDIENCE, sub=sub, email=email, name=name, roles=roles, locale="ru",
+        dealer={"id": "XSS-1", "name": dealer_name, "tier": "gold", "region": "Регион <b>x</b>"}),
+        SSO_SECRET, algorithm="HS256")
 
 
 def signed_in(app, role: str):
-    client = app.test_client()
-    response = client.post("/login", data={"email": DEMO_EMAILS[role], "password": DEMO_PASSWORD,
-                                           "csrf_token": csrf_token(client)})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    return client
+    return sign_in(app.test_client(), role)
 
 
 def post_form(client, form_page: str, action: str | None = None, **data):

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
-import uuid
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +10,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
+
+from lms.testing import fresh_sso_claims
 
 AUDIENCE = "dealer-lms"
 HS_SECRET = "hs-portal-shared-secret-of-32-bytes-or-more"
@@ -74,13 +74,10 @@ secret = "{HS_SECRET}"
 
 def claims(**changes) -> dict:
     """A complete, currently valid claim set; ``None`` values drop a claim."""
-    now = int(time.time())
-    payload = {"iss": RSA_ISS, "aud": AUDIENCE, "sub": "emp-1001", "iat": now, "exp": now + 120,
-               "jti": uuid.uuid4().hex, "email": "ivan.sidorov@sever.example", "name": "Иван Сидоров",
-               "locale": "ru", "roles": ["employee"],
-               "dealer": {"id": "D-77", "name": "Автоцентр Север", "tier": "gold", "region": "Северо-Запад"}}
-    payload.update(changes)
-    return {key: value for key, value in payload.items() if value is not None}
+    return fresh_sso_claims(**{
+        "iss": RSA_ISS, "aud": AUDIENCE, "sub": "emp-1001", "email": "ivan.sidorov@sever.example",
+        "name": "Иван Сидоров", "locale": "ru", "roles": ["employee"],
+        "dealer": {"id": "D-77", "name": "Автоцентр Север", "tier": "gold", "region": "Северо-Запад"}, **changes})
 
 
 def rs_token(kid: str = "2024", key: str | None = None, **changes) -> str:
