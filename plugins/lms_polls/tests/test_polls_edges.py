@@ -12,3 +12,12 @@ def test_reminder_for_a_dealer_id_out_of_range_is_a_400(login_as, dealer_id):
     token = csrf_token(manager, f"/polls/{poll_id}")
     response = manager.post(f"/polls/{poll_id}/remind", data={"csrf_token": token, "dealer_id": dealer_id})
     assert response.status_code == 400
+
+
+def test_deep_poll_questions_are_a_form_error(login_as):
+    """Issue 17: 5,000 nested brackets in the typed questions were a RecursionError 500."""
+    deep = "[" * 5000 + "]" * 5000
+    manager = login_as("manager")
+    poll = manager.post("/polls/new", data={"csrf_token": csrf_token(manager, "/polls/new"), "question": "Глубоко?",
+                                            "kind": "single_choice", "questions_json": deep})
+    assert poll.status_code == 422 and "JSON" in poll.get_data(as_text=True)
