@@ -133,9 +133,9 @@ def add_published_course(app, *, slug: str, title: str, product_line: str | None
         return course.id
 
 
-def complete_course(app, user_id: int, course_id: int, score_percent: float | None = None) -> None:
+def complete_course(app, user_id: int, course_id: int, score_percent: float | None = None):
     """Record that the learner completed the course and fire ``lms_course_completed`` as the courses
-    domain does, so the certificates domain issues the certificate."""
+    domain does, so the certificates domain issues the certificate. Returns the completion."""
     from lms.courses.contracts import CourseCompletion
     from lms.courses.models import Course, CourseCompletionRecord
     from lms.events import commit, emit
@@ -150,6 +150,7 @@ def complete_course(app, user_id: int, course_id: int, score_percent: float | No
                                               score_percent=score_percent, completed_at=completion.completed_at))
         emit("lms_course_completed", completion=completion)
         commit()
+        return completion
 
 
 def drop_pooled_connections(engine) -> int:

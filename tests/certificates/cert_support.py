@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from lms.auth.models import User
 from lms.extensions import db
+from lms.testing import complete_course
 
 
 def user_id(app, email: str) -> int:
@@ -30,20 +31,7 @@ def make_course(app, *, slug="tractor-service", title="Обслуживание 
 
 def complete(app, uid: int, course_id: int, score_percent=None):
     """Complete the course as the courses domain does: record the completion, emit, commit (fires the hook)."""
-    from lms.courses.contracts import CourseCompletion
-    from lms.courses.models import Course, CourseCompletionRecord
-    from lms.events import commit, emit
-    from lms.timeutil import utcnow
-
-    with app.app_context():
-        version = db.session.get(Course, course_id).version
-        completion = CourseCompletion(user_id=uid, course_id=course_id, course_version=version,
-                                      score_percent=score_percent, completed_at=utcnow())
-        db.session.add(CourseCompletionRecord(user_id=uid, course_id=course_id, course_version=version,
-                                              score_percent=score_percent, completed_at=completion.completed_at))
-        emit("lms_course_completed", completion=completion)
-        commit()
-        return completion
+    return complete_course(app, uid, course_id, score_percent)
 
 
 def certificates(app, **where):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing.converters import NumberConverter
 
-from lms.testing import DEMO_EMAILS, api_token, csrf_token, sign_in
+from lms.testing import DEMO_EMAILS, api_token, complete_course, csrf_token, sign_in
 from route_fuzz_pages import Form, parse_page
 
 ROLES = ("anonymous", "learner", "dealer_admin", "author", "manager", "admin")
@@ -281,25 +281,18 @@ def build_world(app) -> None:
     """Everything ``lms init --demo`` loads (each domain's and plugin's demo hook) and a certificate issued
     to the demo learner. Needs the demo accounts (the ``demo`` fixture)."""
     from lms.auth.models import User
-    from lms.courses.contracts import CourseCompletion
-    from lms.courses.models import Course, CourseCompletionRecord
-    from lms.events import commit, emit
+    from lms.courses.models import Course
+    from lms.events import commit
     from lms.extensions import db
     from lms.plugins import plugin_manager
-    from lms.timeutil import utcnow
 
     with app.app_context():
         plugin_manager().hook.lms_load_demo_data()
         commit()
         learner = db.session.scalar(sa.select(User.id).where(User.email == DEMO_EMAILS["learner"]))
-        course = db.session.scalars(sa.select(Course).where(Course.published.is_(True)).order_by(Course.id)).first()
-        # As the course's last lesson would: the completion, then the event that issues the certificate.
-        completion = CourseCompletion(user_id=learner, course_id=course.id, course_version=course.version,
-                                      score_percent=90.0, completed_at=utcnow())
-        db.session.add(CourseCompletionRecord(user_id=learner, course_id=course.id, course_version=course.version,
-                                              score_percent=90.0, completed_at=completion.completed_at))
-        emit("lms_course_completed", completion=completion)
-        commit()
+        course_id = db.session.scalar(sa.select(Course.id).where(Course.published.is_(True)).order_by(Course.id))
+    # As the course's last lesson would: the completion, then the event that issues the certificate.
+    complete_course(app, learner, course_id, score_percent=90.0)
 
 
 def new_api_token(app) -> str:
