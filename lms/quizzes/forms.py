@@ -8,10 +8,8 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.bounds import MAX_ID  # past it, a question number is a field error, not a 500
 from lms.forms_fields import FiniteDecimalField
-
-# The largest id an INTEGER column holds on PostgreSQL: a larger number is a field error, not a 500.
-MAX_ID = 2**31 - 1
 
 GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"), "first": _l("First attempt"),
                   "average": _l("Average grade")}
