@@ -2,6 +2,7 @@
 base fills a form from a JSON body, so a number or a list sent as JSON reached validators that
 expect text and every form route answered 500."""
 import importlib
+import os
 import pkgutil
 
 import pytest
@@ -13,12 +14,10 @@ from lms.testing import csrf_token
 
 
 def all_form_classes():
-    packages = [lms]
-    for name in ("lms_marketing", "lms_polls"):
-        try:
-            packages.append(importlib.import_module(name))
-        except ImportError:
-            pass
+    # A plugin the run disables stays unimported: importing its models would add its tables to the
+    # metadata, and the migrations test would then see tables this run never migrated.
+    disabled = {name.strip() for name in os.environ.get("LMS_DISABLED_PLUGINS", "").split(",")}
+    packages = [lms] + [importlib.import_module(name) for name in ("lms_marketing", "lms_polls") if name not in disabled]
     for package in packages:
         for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if ".migrations." not in module.name and ".tests" not in module.name:
