@@ -24,8 +24,9 @@ def course_id(app, slug):
         return db.session.scalar(sa.select(Course.id).where(Course.slug == slug))
 
 
-def make_course(app, slug, *, lessons=1, published=True, targets_all=True, tiers=(), regions=(), dealer_tax_ids=()):
-    """A course with ``lessons`` Markdown lessons in one section, created through the services."""
+def make_course(app, slug, *, lessons=1, published=True, targets_all=True, tiers=(), regions=(), dealer_tax_ids=(),
+                per_section=None):
+    """A course with ``lessons`` Markdown lessons (in one section, or ``per_section`` to a section)."""
     from lms.auth.models import Dealer
     from lms.courses.models import Course, CourseSection, Lesson
     from lms.courses.services import publish_course, render_course, set_targets
@@ -36,9 +37,11 @@ def make_course(app, slug, *, lessons=1, published=True, targets_all=True, tiers
         db.session.add(course)
         dealer_ids = [db.session.scalar(sa.select(Dealer.id).where(Dealer.tax_id == t)) for t in dealer_tax_ids]
         set_targets(course, targets_all=targets_all, tiers=tiers, regions=regions, dealer_ids=dealer_ids)
-        section = CourseSection(title="", position=0)
-        course.sections.append(section)
+        section = None
         for number in range(lessons):
+            if section is None or (per_section and number % per_section == 0):
+                section = CourseSection(title=f"Part {number}" if per_section else "", position=number)
+                course.sections.append(section)
             lesson = Lesson(course=course, slug=f"l{number}", title=f"Lesson {number}", kind="markdown",
                             position=number, minutes=5, body=f"# Lesson {number}\n\nText.", attachments=[])
             db.session.add(lesson)
