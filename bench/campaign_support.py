@@ -93,6 +93,10 @@ class Client:
             self._reader, self._writer = await asyncio.open_connection("127.0.0.1", self.port)
         lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Accept-Language: ru",
                  f"Content-Length: {len(body)}"]
+        if method not in ("GET", "HEAD"):
+            # What a browser sends with every same-origin write (the portal may check either).
+            origin = f"http://127.0.0.1:{self.port}"
+            headers = {"Origin": origin, "Referer": origin + "/", **headers}
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         lines += [f"{k}: {v}" for k, v in headers.items()]
@@ -145,13 +149,27 @@ class Client:
 
 @dataclass
 class StepStats:
-    """Latencies (ms) of the successful requests of one step, with retry and error counts."""
+    """Latencies (ms) of one step's requests, and every failed try counted as what it was.
+
+    A request that succeeds after retries is timed from its first try, so the time lost to the
+    failed tries reaches the percentiles. Each failed try counts where it happens: ``timeouts``
+    (no answer within the client's timeout), ``server_errors`` (any 5xx), ``dropped`` (the
+    connection closed or reset); ``errors`` counts requests given up after all their tries.
+    """
 
     samples: list[float] = field(default_factory=list)
     retries: int = 0
     errors: int = 0
+    timeouts: int = 0
+    server_errors: int = 0
+    dropped: int = 0
     first: float | None = None
     last: float | None = None
+
+    @property
+    def failures(self) -> int:
+        """Everything that went wrong: failed tries (retried or not) and requests given up."""
+        return self.timeouts + self.server_errors + self.dropped + self.errors
 
     def add(self, started: float, ended: float) -> None:
         self.samples.append((ended - started) * 1000)
@@ -161,6 +179,7 @@ class StepStats:
     def summary(self) -> dict:
         window = (self.last - self.first) if self.samples and self.last > self.first else 0.0
         return {"n": len(self.samples), "retries": self.retries, "errors": self.errors,
+                "timeouts": self.timeouts, "server_errors": self.server_errors, "dropped": self.dropped,
                 "p50_ms": percentile(self.samples, 0.50), "p95_ms": percentile(self.samples, 0.95),
                 "p99_ms": percentile(self.samples, 0.99), "max_ms": max(self.samples) if self.samples else None,
                 "window_s": round(window, 3), "per_s": round(len(self.samples) / window, 1) if window else None}
@@ -177,12 +196,14 @@ def percentile(samples: list[float], fraction: float) -> float | None:
 
 def print_table(title: str, stats: dict[str, StepStats]) -> None:
     print(f"\n{title}")
-    print(f"{'step':<16}{'n':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'retries':>9}{'errors':>8}")
+    print(f"{'step':<16}{'n':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'retries':>9}"
+          f"{'timeout':>8}{'5xx':>6}{'dropped':>8}{'gave up':>8}")
     for step, stat in stats.items():
         s = stat.summary()
         fmt = lambda v: "-" if v is None else f"{v:.1f}"  # noqa: E731
         print(f"{step:<16}{s['n']:>7}{fmt(s['per_s']):>9}{fmt(s['p50_ms']):>9}{fmt(s['p95_ms']):>9}"
-              f"{fmt(s['p99_ms']):>9}{fmt(s['max_ms']):>9}{s['retries']:>9}{s['errors']:>8}")
+              f"{fmt(s['p99_ms']):>9}{fmt(s['max_ms']):>9}{s['retries']:>9}{s['timeouts']:>8}{s['server_errors']:>6}"
+              f"{s['dropped']:>8}{s['errors']:>8}")
 
 
 # --- gunicorn ----------------------------------------------------------------------------------
@@ -193,6 +214,7 @@ class Server:
     port: int
     log_path: Path
     command: list[str]
+    outlived: list[int] = field(default_factory=list)  # workers still running after the master stopped
 
     def worker_pids(self) -> list[int]:
         """The master's children (the workers), read from /proc."""
@@ -203,10 +225,25 @@ class Server:
         return sorted(pids)
 
     def stop(self) -> None:
+        """Stop gunicorn; workers that outlive their master are recorded in ``outlived``, then killed."""
+        children = self.worker_pids() if self.process.poll() is None else []
         terminate(self.process)
+        time.sleep(0.5)
+        self.outlived = [pid for pid in children if running(pid)]
+        for pid in self.outlived:
+            os.kill(pid, signal.SIGKILL)
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def free_port() -> int:
@@ -256,9 +293,13 @@ def terminate(process: subprocess.Popen, grace: float = 30) -> None:
 @dataclass
 class Worker:
     process: subprocess.Popen
+    log_path: Path | None = None
 
     def stop(self) -> None:
         terminate(self.process)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
 
 
 def start_worker(env: dict, log_path: Path) -> Worker:
@@ -266,7 +307,7 @@ def start_worker(env: dict, log_path: Path) -> Worker:
     lms = Path(sys.executable).with_name("lms")
     log = open(log_path, "wb")  # noqa: SIM115 - the worker writes to it until stop()
     command = ["nice", "-n", "10", str(lms), "worker", "--interval", "0.5"]
-    return Worker(subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT))
+    return Worker(subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT), log_path)
 
 
 def machine() -> dict:

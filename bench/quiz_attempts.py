@@ -4,6 +4,9 @@ Run: .venv/bin/python bench/quiz_attempts.py [--users 30] [--questions 20]
 Builds a portal on a temporary SQLite database (and on PostgreSQL too when LMS_BENCH_DATABASE_URL is
 set; that database's public schema is dropped first), creates a quiz with 20 single-choice questions
 and N learners, and times through the Flask test client: start, 20 autosaves per learner, finish.
+CSRF protection is on, as in a browser: forms post their token, autosaves send the page's token in
+``X-CSRFToken``, and every write carries the Origin and Referer a browser sends.
+``--quick`` runs tiny sizes (CI runs it, so the script cannot rot).
 It prints median and p95 per step beside the baseline, a bare route returning JSON, so the figures
 show the application's own work rather than the machine's speed. No pass/fail threshold.
 """
@@ -35,6 +38,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from campaign_support import slot_versions  # noqa: E402 - the attempt page, read as exam_campaign reads it
 
 PASSWORD = "bench-password"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
+BROWSER = {"Origin": "http://lms.bench", "Referer": "http://lms.bench/"}
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    if not match:
+        raise SystemExit("no CSRF token on the page: the benchmark no longer matches the portal")
+    return match.group(1) or match.group(2)
 
 
 def percentile(samples, fraction):
@@ -57,7 +69,7 @@ def build(url: str, instance: str):
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
     app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-long-enough", "DATABASE_URL": url,
-                      "INSTANCE_PATH": instance, "SERVER_NAME": "lms.bench", "WTF_CSRF_ENABLED": False})
+                      "INSTANCE_PATH": instance, "SERVER_NAME": "lms.bench"})
 
     @app.route("/bench-baseline", methods=["GET", "POST"])
     def baseline():
@@ -97,22 +109,28 @@ def run(label: str, url: str, users: int, questions: int) -> None:
                  "finish": []}
         for n in range(users):
             client = app.test_client()
-            response = client.post("/login", data={"email": f"bench{n}@example.com", "password": PASSWORD})
+            token = csrf_of(client.get("/login").get_data(as_text=True))
+            response = client.post("/login", headers=BROWSER, data={
+                "email": f"bench{n}@example.com", "password": PASSWORD, "csrf_token": token})
             assert response.status_code == 302, response.status_code
+            token = csrf_of(client.get(f"/quizzes/{quiz_id}").get_data(as_text=True))
             for _ in range(questions):
                 timed(steps["baseline GET"], lambda: client.get("/bench-baseline"))
                 timed(steps["baseline POST"], lambda: client.post("/bench-baseline", json={"x": 1}))
-            response = timed(steps["start"], lambda: client.post(f"/quizzes/{quiz_id}/start"))
+            response = timed(steps["start"], lambda: client.post(f"/quizzes/{quiz_id}/start", headers=BROWSER,
+                                                                         data={"csrf_token": token}))
             attempt_id = int(re.search(r"/attempts/(\d+)", response.headers["Location"])[1])
             page = client.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
-            versions = slot_versions(page)
+            versions, token = slot_versions(page), csrf_of(page)
+            json_headers = {**BROWSER, "X-CSRFToken": token}
             for position in range(1, questions + 1):
                 # As quizzes.js sends it (the one-statement save), then as a page without data-version would.
                 for step, extra in (("autosave", {"version": versions[position]}), ("autosave, no version", {})):
                     response = timed(steps[step], lambda p=position, e=extra: client.post(
-                        f"/quizzes/attempts/{attempt_id}/autosave", json={"position": p, "fields": {f"s{p}": ["o0"]}, **e}))
+                        f"/quizzes/attempts/{attempt_id}/autosave", headers=json_headers, json={"position": p, "fields": {f"s{p}": ["o0"]}, **e}))
                     assert response.status_code == 200, response.get_data(as_text=True)
-            response = timed(steps["finish"], lambda: client.post(f"/quizzes/attempts/{attempt_id}/finish"))
+            response = timed(steps["finish"], lambda: client.post(f"/quizzes/attempts/{attempt_id}/finish", headers=BROWSER,
+                                                                          data={"csrf_token": token}))
             assert response.status_code == 303
         with app.app_context():
             db.engine.dispose()
@@ -126,7 +144,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=30)
     parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check the script still runs")
     args = parser.parse_args()
+    if args.quick:
+        args.users, args.questions = 2, 3
     with tempfile.TemporaryDirectory() as folder:
         run("SQLite", "sqlite:///" + os.path.join(folder, "bench.sqlite3"), args.users, args.questions)
     pg = os.environ.get("LMS_BENCH_DATABASE_URL")

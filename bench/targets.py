@@ -1,0 +1,30 @@
+"""The benchmarks' targets, in one place (issue 21): each script reads its goal from here.
+
+A figure is compared with a baseline measured in the same run (bare Flask, a static file, a bare
+WeasyPrint + pyHanko render) wherever one exists, so a target is a ratio rather than a time
+whenever it can be.
+"""
+
+# bench/exam_campaign.py: answer saves during a 1,000-dealer exam campaign.
+SAVE_P95_MS = 100.0
+SAVE_THROUGHPUT_VS_BARE_FLASK = 0.5  # median of interleaved rounds, same gunicorn settings
+ZERO_FAILURES = 0  # timeouts, 5xx, dropped connections and requests given up, all counted
+
+# bench/certificates.py: our issue pipeline against bare WeasyPrint + bare pyHanko.
+CERTIFICATE_PIPELINE_OVERHEAD = 0.25  # at most +25 % on the floor's median
+DOWNLOAD_VS_STATIC_FILE = 0.8  # a stored certificate's throughput ÷ a static file of the same size
+
+# bench/reports.py: every report page and export at the full seeded scale.
+REPORT_SECONDS = 1.0
+
+# Native trouble in a server log that a Python traceback count never sees (GLib/Pango inside
+# WeasyPrint, glibc's heap checks, gunicorn's reports of workers killed by a signal).
+NATIVE_LOG_PATTERNS = {
+    "glib_warnings": r"GLib(?:-GObject|-GIO)?-(?:WARNING|CRITICAL)",
+    "pango_warnings": r"Pango-(?:WARNING|CRITICAL)",
+    "heap_corruption": r"corrupted (?:double-linked list|size vs\. prev_size)|double free|free\(\): invalid"
+                       r"|realloc\(\): invalid|malloc\(\): |munmap_chunk\(\)",
+    "aborts": r"\bAborted\b|SIGABRT",
+    "segfaults": r"Segmentation fault|SIGSEGV",
+    "workers_killed_by_signal": r"Worker \(pid:\d+\) was sent SIG",
+}
