@@ -137,3 +137,11 @@ def parse_page(html: str) -> PageParser:
     parser.feed(html)
     parser.close()
     return parser
+
+
+def missing_described_by(html: str) -> list[list[str]]:
+    """For each ``aria-describedby`` on the page, the ids it names that no element on the page has."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    found = ([name for name in names.split() if name not in ids]
+             for names in re.findall(r'aria-describedby="([^"]*)"', html))
+    return [missing for missing in found if missing]

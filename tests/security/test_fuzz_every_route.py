@@ -24,6 +24,7 @@ from route_fuzz_kit import (
     ROLES, TOKEN_ROLE, WRITE_METHODS, Sessions, build_world, discover, fill_path, is_numeric, names_read_by,
     new_api_token, restore_demo_accounts, urlencode,
 )
+from route_fuzz_pages import missing_described_by
 from test_authorization_matrix import ACCESS, PUBLIC, SIGNED_IN, TOKEN
 
 SEED = 17
@@ -332,6 +333,7 @@ class FuzzRun:
         self.failures: list[Failure] = []
         self.sent = 0
         self.caught: list[BaseException] = []
+        self.aria_problems: list[str] = []
 
     def remember(self, _sender, exception, **_extra):
         self.caught.append(exception)
@@ -362,8 +364,10 @@ class FuzzRun:
         try:
             response = send(self.sessions, role, method, rule, case)
             try:
-                response.get_data()
+                body = response.get_data()
                 status, mimetype = response.status_code, response.mimetype
+                if mimetype == "text/html" and status < 500:
+                    self.check_described_by(rule.rule, method, body.decode("utf-8", "replace"))
             finally:
                 response.close()
         except Exception as error:
@@ -374,6 +378,13 @@ class FuzzRun:
                 message += f" (then the error page itself raised {type(escaped).__name__})"
             self.failures.append(Failure(rule.rule, method, role, case.label, cause, where, message))
         return status, mimetype
+
+
+    def check_described_by(self, route: str, method: str, html: str) -> None:
+        """Every ``aria-describedby`` names elements on the page (issue 25: fields said "None")."""
+        for missing in missing_described_by(html):
+            if len(self.aria_problems) < 20:
+                self.aria_problems.append(f"{method} {route}: aria-describedby names {missing} (not on the page)")
 
 
 def test_no_route_answers_hostile_input_with_a_500(fuzz_app):
@@ -396,3 +407,4 @@ def test_no_route_answers_hostile_input_with_a_500(fuzz_app):
     assert run.sent >= 10 * len(plan)
     if run.failures:
         pytest.fail(report(run.failures), pytrace=False)
+    assert not run.aria_problems, "\n".join(run.aria_problems)
