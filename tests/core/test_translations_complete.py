@@ -39,3 +39,18 @@ def test_every_text_has_a_russian_translation():
         }
     missing = sorted(extracted_ids() - translated)
     assert missing == [], "run `lms translations update` and translate: " + "; ".join(missing)
+
+
+def test_english_catalogues_hold_no_russian():
+    """An English catalogue entry in Russian shows Russian in the English interface (issue 25: the
+    reports catalogue translated "Dealer", "Region", "Tier", "Name", "Role", "Tax ID" into Russian)."""
+    import re
+
+    russian = []
+    for path in ROOT.glob("**/translations/en/LC_MESSAGES/messages.po"):
+        with open(path, "rb") as po:
+            catalog = read_po(po, locale="en")
+        strings = (m.string if isinstance(m.string, tuple) else (m.string,) for m in catalog if m.id)
+        russian += [f"{path.relative_to(ROOT)}: {text}" for texts in strings for text in texts
+                    if text and re.search("[А-Яа-яЁё]", text)]
+    assert russian == []
