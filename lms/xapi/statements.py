@@ -25,8 +25,10 @@ from lms.xapi.validation import VOIDED_VERB, check_statement
 LRS_PROPERTIES = ("stored", "authority", "version")
 
 
-def comparable(statement: dict) -> dict:
-    return {key: value for key, value in statement.items() if key not in LRS_PROPERTIES}
+def comparable(statement: dict, other: dict) -> dict:
+    """The statement without what the LRS set (a timestamp it filled in counts only if ``other`` has one)."""
+    return {key: value for key, value in statement.items()
+            if key not in LRS_PROPERTIES and (key in other or key != "timestamp")}
 
 
 def authority_for(caller) -> dict:
@@ -75,7 +77,7 @@ def store_statements(statements: list, caller, parts: dict | None = None, *, sta
     for statement, sid in zip(statements, ids):
         statement["id"] = sid
         if sid in existing:
-            if comparable(existing[sid]) != comparable(statement):
+            if comparable(existing[sid], statement) != comparable(statement, existing[sid]):
                 raise XapiError(409, f"statement {sid} already exists with other content")
             continue
         statement["stored"] = stored_text
