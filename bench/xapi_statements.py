@@ -89,13 +89,13 @@ def post_rate(client, path: str, headers: dict, count: int) -> float:
 
 SEED_POSTGRESQL = """
 INSERT INTO xapi_statement (statement_id, actor_ifi, verb_id, activity_id, stored, voided, statement)
-SELECT sid, 'mbox:mailto:learner' || (i % :agents) || '@example.com', :verb,
-       'http://bench.example/activities/' || (i % :activities), stored, false,
+SELECT sid, 'mbox:mailto:learner' || (i % CAST(:agents AS int)) || '@example.com', CAST(:verb AS text),
+       'http://bench.example/activities/' || (i % CAST(:activities AS int)), stored, false,
        jsonb_build_object(
          'id', sid,
-         'actor', jsonb_build_object('objectType', 'Agent', 'mbox', 'mailto:learner' || (i % :agents) || '@example.com'),
-         'verb', jsonb_build_object('id', :verb, 'display', jsonb_build_object('en-US', 'experienced')),
-         'object', jsonb_build_object('objectType', 'Activity', 'id', 'http://bench.example/activities/' || (i % :activities)),
+         'actor', jsonb_build_object('objectType', 'Agent', 'mbox', 'mailto:learner' || (i % CAST(:agents AS int)) || '@example.com'),
+         'verb', jsonb_build_object('id', CAST(:verb AS text), 'display', jsonb_build_object('en-US', 'experienced')),
+         'object', jsonb_build_object('objectType', 'Activity', 'id', 'http://bench.example/activities/' || (i % CAST(:activities AS int))),
          'stored', to_char(stored, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'timestamp', to_char(stored, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'authority', jsonb_build_object('objectType', 'Agent', 'account',
@@ -103,7 +103,7 @@ SELECT sid, 'mbox:mailto:learner' || (i % :agents) || '@example.com', :verb,
          'version', '1.0.0')
 FROM (SELECT i, gen_random_uuid()::text AS sid,
              (timestamp '2026-01-01' + i * interval '1 second') AS stored
-      FROM generate_series(:start, :stop) AS i) AS seeded
+      FROM generate_series(CAST(:start AS int), CAST(:stop AS int)) AS i) AS seeded
 """
 
 

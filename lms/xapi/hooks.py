@@ -1,9 +1,20 @@
 """xAPI domain hooks: the /xapi blueprint, ``lms xapi`` commands and the portal-events-to-statements listener."""
+from flask import url_for
+from flask_babel import gettext as _
+
 from lms import hookimpl
-from lms.plugins import domain_setup_hooks
+from lms.auth.models import Role
+from lms.plugins import NavItem, domain_setup_hooks
 
 lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
-    __file__, "lms.xapi.views:bp")
+    __file__, "lms.xapi.views:bp", "lms.xapi.admin:bp")
+
+
+@hookimpl
+def lms_tpl_admin_menu(user):
+    if not (user.is_authenticated and user.role == Role.ADMIN):
+        return None
+    return [NavItem(key="xapi_forwarding", label=_("xAPI forwarding"), url=url_for("xapi_admin.forwarding"), order=55)]
 
 
 @hookimpl

@@ -64,6 +64,7 @@ ACCESS = {
     "xapi.activities": TOKEN,
     "xapi.agents": TOKEN,
     "xapi.launch_credentials": TOKEN,
+    "xapi_admin.forwarding": ("admin",),
     "webhooks_admin.subscriptions": ("admin",),
     "webhooks_admin.toggle": ("admin",),
     "webhooks_admin.deliveries": ("admin",),

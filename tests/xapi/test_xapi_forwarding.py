@@ -87,3 +87,24 @@ def test_a_killed_worker_loses_no_forwarded_statement(app, client, runner, datab
         assert second.returncode == 0, output
         assert set(lrs.statements) == set(ids)
     assert delivery_states(app) == ["delivered"] * 3
+
+
+def test_an_admin_adds_a_forward_target_on_the_admin_page(app, client, demo):
+    from lms.testing import csrf_token, sign_in
+
+    sign_in(client, "admin")
+    page = client.get("/admin/xapi/forwarding")
+    assert page.status_code == 200
+    refused = client.post("/admin/xapi/forwarding", data={"url": "ftp://nope", "username": "k",
+                                                          "csrf_token": csrf_token(client, "/admin/xapi/forwarding")})
+    assert refused.status_code == 400 and 'value="k"' in refused.get_data(as_text=True)
+    added = client.post("/admin/xapi/forwarding", data={
+        "url": "https://lrs.example/xapi/statements", "username": "key", "password": "pw-Zq81xx",
+        "csrf_token": csrf_token(client, "/admin/xapi/forwarding")})
+    assert added.status_code == 201 and "https://lrs.example/xapi/statements" in added.get_data(as_text=True)
+    assert "pw-Zq81xx" not in added.get_data(as_text=True)  # the password is never shown again
+    with app.app_context():
+        target = db.session.scalar(sa.select(WebhookSubscription))
+        assert target.events == "xapi.statement" and target.auth_header.startswith("Basic ")
+    sign_in(client, "manager")
+    assert client.get("/admin/xapi/forwarding").status_code == 403
