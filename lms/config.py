@@ -94,3 +94,9 @@ class DefaultConfig:
     WEBHOOK_LEASE_SECONDS = 300
     # HTTP timeout of one webhook delivery.
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # The LRS (/xapi/): most statements per GET page (a smaller ``limit`` is honoured; ``more`` pages on).
+    XAPI_STATEMENTS_PAGE_LIMIT = 100
+    # Lifetime of a launched package's credential when its minter does not say (at most a day).
+    XAPI_LAUNCH_CREDENTIAL_SECONDS = 3600
+    # Write the portal's own events (lessons, courses, quizzes, certificates) into the LRS as statements.
+    XAPI_PORTAL_STATEMENTS = True

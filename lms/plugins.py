@@ -20,6 +20,7 @@ DEFAULT_PLUGINS = (
     "lms.sso.hooks",
     "lms.api.hooks",
     "lms.webhooks.hooks",
+    "lms.xapi.hooks",
     "lms.reports.hooks",
     "lms.admin.hooks",
 )

@@ -28,6 +28,8 @@ SCOPE_LABELS = {
     "write:users": _l("Create and update users"),
     "read:progress": _l("Read course progress and quiz results"),
     "read:certificates": _l("Read certificates"),
+    "xapi:read": _l("Read xAPI statements and documents (LRS)"),
+    "xapi:write": _l("Write xAPI statements and documents (LRS)"),
 }
 
 

@@ -11,7 +11,10 @@ from lms.timeutil import utcnow
 
 # read:dealers and read:users are ours on top of the three: listing people and dealers is
 # personal/commercial data a progress-only integration should not get implicitly.
-SCOPES = ("read:dealers", "read:users", "write:users", "read:progress", "read:certificates")
+# xapi:read / xapi:write are the LRS's (/xapi/, HTTP Basic): reading every learner's statements and
+# documents, and writing statements and documents; neither implies the other (docs/xapi.md).
+SCOPES = ("read:dealers", "read:users", "write:users", "read:progress", "read:certificates",
+          "xapi:read", "xapi:write")
 
 # How an external id came to point at a user. Only "created" and "admin" let the integration update
 # the user; "adopted" marks links made by e-mail before that was refused, until an admin confirms them.

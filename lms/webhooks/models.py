@@ -38,6 +38,9 @@ class WebhookSubscription(db.Model):
     events: Mapped[str] = mapped_column(sa.String(255))  # space-separated event names
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Sent as the Authorization header of every delivery (an external LRS's Basic credential; see
+    # lms.xapi.forwarding); kept readable like the secret, never shown again.
+    auth_header: Mapped[str | None] = mapped_column(sa.String(600))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -24,6 +24,7 @@ from lms.webhooks.backoff import attempts_exhausted, next_attempt_delay
 from lms.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from lms.webhooks.signing import SIGNATURE_HEADER, sign_payload
 
+XAPI_FORWARD_EVENT = "xapi.statement"  # lms.xapi.forwarding
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
 
 
@@ -109,7 +110,8 @@ def deliver(delivery_id: int, claim_id: str) -> Outcome | None:
     """Send one claimed delivery and record the outcome; None if the claim was lost meanwhile."""
     row = db.session.execute(
         sa.select(WebhookDelivery.uuid, WebhookDelivery.event, WebhookDelivery.payload, WebhookDelivery.attempts,
-                  WebhookSubscription.url, WebhookSubscription.secret, WebhookSubscription.active)
+                  WebhookSubscription.url, WebhookSubscription.secret, WebhookSubscription.active,
+                  WebhookSubscription.auth_header)
         .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
         .where(WebhookDelivery.id == delivery_id, WebhookDelivery.claimed_by == claim_id,
                WebhookDelivery.status == DeliveryStatus.PENDING)).first()
@@ -127,6 +129,10 @@ def deliver(delivery_id: int, claim_id: str) -> Outcome | None:
             "LMS-Event": row.event,
             SIGNATURE_HEADER: sign_payload(row.secret, body, utcnow()),
         }
+        if row.auth_header:
+            headers["Authorization"] = row.auth_header
+        if row.event == XAPI_FORWARD_EVENT:  # the body is a statement array for another LRS
+            headers["X-Experience-API-Version"] = "1.0.3"
         outcome = post(row.url, body, headers, float(current_app.config["WEBHOOK_TIMEOUT_SECONDS"]))
     record(delivery_id, claim_id, row.attempts + 1, outcome, give_up=not row.active)
     return outcome

@@ -9,6 +9,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that may take writes without a CSRF token, each with the reason.
 CSRF_EXEMPT = {
     "api": "bearer-token JSON API: no cookies are used, so there is nothing to forge",
+    "xapi": "the LRS takes HTTP Basic credentials only (cookie sessions never authenticate it): nothing to forge",
     "sso.jwt_login": "the signed, single-use JWT is itself the proof of intent",
 }
 
