@@ -33,6 +33,9 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
     load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     check_secret_key(app)
+    from lms import storage
+
+    storage.init_app(app)  # a bad STORAGE_URL stops start-up here, with a message
     if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
         # Behind N proxies the client address and scheme come from their X-Forwarded-* headers.
         hops = int(app.config["TRUSTED_PROXIES"])

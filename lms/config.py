@@ -79,6 +79,19 @@ class DefaultConfig:
     MAIL_FROM = None
     # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
     SSO_ISSUERS = None
+    # Where every stored file lives (docs/storage.md): None or "" is the instance folder,
+    # "file:///path" a local folder (may be a shared mount), "s3://bucket/prefix" object storage.
+    STORAGE_URL = None
+    # S3-compatible storage: endpoint (None: AWS), region and credentials (None: boto3's usual chain).
+    STORAGE_S3_ENDPOINT_URL = None
+    STORAGE_S3_REGION = None
+    STORAGE_S3_ACCESS_KEY_ID = None
+    STORAGE_S3_SECRET_ACCESS_KEY = None
+    # How stored files are sent: "app" streams them, "x-accel-redirect" (nginx) and "x-sendfile"
+    # (Apache, lighttpd) leave the bytes to the reverse proxy after the portal checked access.
+    STORAGE_SERVE_MODE = "app"
+    # The internal nginx location that maps to the storage root, for x-accel-redirect.
+    STORAGE_ACCEL_PREFIX = None
     # Per-kind upload limits in MB; kinds named in an override keep the others' limits below.
     UPLOAD_LIMITS_MB = {
         "pdf": 50, "pptx": 100, "docx": 50, "xlsx": 50, "zip": 100, "txt": 5,

@@ -1,11 +1,14 @@
-"""File storage for plugins: checked uploads kept once by content hash (part of the public surface).
+"""File storage, a core service used by courses, certificates, e-learning packages and plugins (public surface).
+
+Every file the portal keeps lives in one storage, chosen by ``STORAGE_URL``: a local folder (the
+instance folder by default; it may be a shared mount) or S3-compatible object storage. Files are
+objects under a key; checked uploads are content-addressed by SHA-256 (``uploads/<area>/ab/cd/<sha256>``),
+so the same content is kept once. See docs/storage.md.
 
 A plugin stores a file with ``save_file`` and keeps the returned hash and MIME type in its own
-table; the file is found again by area and hash. Each plugin uses an ``area`` of its own (a short
-name such as ``marketing``), so plugins never see each other's files. Today the
-files live on the local disk, under ``<instance>/uploads/<area>/ab/cd/<sha256>``, checked and
-stored by the core's upload code (``lms.courses.uploads``); the multi-node (S3) backend is to come
-behind these same functions.
+table; ``send_stored_file`` serves it again (range requests, ETag, proxy offload). Each plugin uses an
+``area`` of its own (a short name such as ``marketing``), so plugins never see each other's files.
+Many files under one name (an unpacked package) go in with ``put`` and come back with ``open``.
 """
 from __future__ import annotations
 
@@ -17,12 +20,15 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from lms.courses.uploads import IMAGE_KINDS, UploadError, check_upload, storage_path, store_upload
+from lms.courses.uploads import IMAGE_KINDS, UploadError, check_upload, storage_path
+from lms.storage.backends import Backend, ObjectInfo, StorageError, StorageUnavailable
 
-__all__ = ["IMAGE_KINDS", "StoredFile", "UploadError", "file_path", "save_file"]
+__all__ = ["IMAGE_KINDS", "ObjectInfo", "StorageError", "StorageUnavailable", "StoredFile", "UploadError",
+           "file_path", "ping", "save_file"]
 
 # Lower case and at least three characters, so an area can never be one of the core's ``ab/`` folders.
 _AREA_RE = re.compile(r"[a-z][a-z0-9_]{2,39}")
+_EXTENSION = "lms_storage"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,30 @@ class StoredFile:
     mime_type: str
     size: int
     display_name: str
+
+
+def init_app(app) -> None:
+    """Build the configured backend once (a bad ``STORAGE_URL`` stops start-up with a clear message)."""
+    from lms.storage.configured import backend_from_config
+
+    app.extensions[_EXTENSION] = backend_from_config(app.config, app.instance_path)
+
+
+def backend() -> Backend:
+    """The current app's storage backend."""
+    app = current_app._get_current_object()
+    if _EXTENSION not in app.extensions:
+        init_app(app)
+    return app.extensions[_EXTENSION]
+
+
+def ping() -> None:
+    """Check the storage is reachable and writable (a probe is written, read and deleted).
+
+    Raises ``StorageUnavailable`` (a ``StorageError``) naming the storage and the cause; readiness
+    checks call this.
+    """
+    backend().ping()
 
 
 def _area_dir(area: str) -> Path:
@@ -50,6 +80,8 @@ def save_file(stream: BinaryIO, filename: str, *, area: str, kinds: Collection[s
     nothing behind; the same content saved twice is stored once. ``UploadError`` carries an English
     ``message`` to translate with its ``params``: ``_(error.message, **error.params)``.
     """
+    from lms.courses.uploads import store_upload
+
     target = _area_dir(area)
     incoming = target / ".incoming"  # on the storage's file system, so the final move is atomic
     incoming.mkdir(parents=True, exist_ok=True)
