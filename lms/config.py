@@ -107,3 +107,13 @@ class DefaultConfig:
     WEBHOOK_LEASE_SECONDS = 300
     # HTTP timeout of one webhook delivery.
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # Log lines as "text" or "json" (one object per line, with the request id); the "lms" logger's level.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # One log line per request (method, path, endpoint, status, duration): for a portal not behind a
+    # proxy that logs them already.
+    LOG_REQUESTS = False
+    # Bearer token that /metrics requires; None: nobody may scrape.
+    METRICS_TOKEN = None
+    # Directory of prometheus-client's multiprocess mode (gunicorn with several workers); None: per process.
+    METRICS_MULTIPROC_DIR = None

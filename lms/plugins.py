@@ -22,6 +22,7 @@ DEFAULT_PLUGINS = (
     "lms.webhooks.hooks",
     "lms.reports.hooks",
     "lms.admin.hooks",
+    "lms.observability.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.

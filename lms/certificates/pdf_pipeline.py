@@ -41,7 +41,12 @@ def render_signed_pdf(*, course: dict, values: dict) -> bytes:
     """Render the course's template (a plugin's or the default) with plain values and sign it."""
     template = plugin_manager().hook.lms_certificate_template(course=course) or default_template_source()
     context = certificate_context(labels=default_labels(values["locale"]), **values)
-    return sign_pdf(render_certificate(template, context), runtime().pdf_signer)
+    from lms.observability.metrics import timed_certificate_step
+
+    with timed_certificate_step("render"):
+        pdf = render_certificate(template, context)
+    with timed_certificate_step("sign"):
+        return sign_pdf(pdf, runtime().pdf_signer)
 
 
 def attach_pdf(certificate_id: int, base_url: str | None = None) -> bool:
