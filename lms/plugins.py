@@ -23,6 +23,7 @@ DEFAULT_PLUGINS = (
     "lms.reports.hooks",
     "lms.admin.hooks",
     "lms.observability.hooks",
+    "lms.backup.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.
