@@ -52,14 +52,14 @@ class DefaultConfig:
     # that completed the course: recommended with more than a few concurrent learners. Needs
     # PUBLIC_BASE_URL (the worker has no request to take the QR code's host from).
     CERTIFICATE_PDF_IN_WORKER = False
-    # A certificate still without its PDF this long after issue is rendered by its first download
-    # (the worker is down or behind); until then the download page asks to retry shortly.
-    CERTIFICATE_PDF_WAIT_SECONDS = 60
+    # A worker's claim on a certificate's PDF render; a killed worker's renders are taken over after it.
+    CERTIFICATE_PDF_LEASE_SECONDS = 120
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     # The portal's absolute address in QR codes and badges; None derives it from SERVER_NAME.
     PUBLIC_BASE_URL = None
-    # Public /verify requests allowed per client address and process ("N/second|minute|hour|day").
+    # Public /verify requests allowed per client address, counted across all processes and nodes
+    # ("N/second|minute|hour|day").
     VERIFY_RATE_LIMIT = "60/minute"
     # Older-version certificates stay valid this long after a recertifying version is published.
     CERT_RECERTIFICATION_GRACE_DAYS = 90
@@ -105,6 +105,12 @@ class DefaultConfig:
     REPORT_SNAPSHOT_MINUTES = 10
     # A worker's claim on a webhook delivery lasts this long before another worker may retry it.
     WEBHOOK_LEASE_SECONDS = 300
+    # A worker whose heartbeat is older than this counts as gone: web requests then render missing
+    # certificate PDFs themselves (never while a worker is alive).
+    WORKER_ALIVE_SECONDS = 30
+    # Optional Redis (redis://[:password@]host:port/db) for the shared rate-limit counters; unset or
+    # unreachable: they are counted in the database.
+    REDIS_URL = None
     # HTTP timeout of one webhook delivery.
     WEBHOOK_TIMEOUT_SECONDS = 10
     # Log lines as "text" or "json" (one object per line, with the request id); the "lms" logger's level.

@@ -17,7 +17,7 @@ from lms.certificates.models import STATUSES, Certificate
 from lms.certificates.runtime import public_base_url, runtime
 from lms.certificates.issuing import CertificateError
 from lms.certificates.lifecycle import reissue_certificate, revoke_certificate
-from lms.certificates.pdf_pipeline import attach_pdf
+from lms.certificates.pdf_pipeline import attach_or_hand_over
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
@@ -122,8 +122,7 @@ def reissue(certificate_id: int):
         return _back()
     new_id = new.id
     commit()
-    attach_pdf(new_id, public_base_url())
-    commit()
+    attach_or_hand_over(new_id, public_base_url())
     new = db.session.get(Certificate, new_id)
     flash(_("Certificate re-issued as %(serial)s.", serial=new.serial), "success")
     return _back()
