@@ -93,10 +93,12 @@ def lms_course_completed(completion):
 
 @hookimpl
 def lms_worker_run_once(batch_size):
-    """``lms worker`` renders the PDFs of certificates recorded without one."""
+    """``lms worker`` issues the certificates a dead node never issued, and renders the PDFs of
+    certificates recorded without one."""
+    from lms.certificates.late_issue import issue_missed
     from lms.certificates.pdf_pipeline import render_pending
 
-    return {"certificate PDFs": render_pending(batch_size)}
+    return {"certificates issued late": issue_missed(batch_size), "certificate PDFs": render_pending(batch_size)}
 
 
 @hookimpl

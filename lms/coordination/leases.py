@@ -25,6 +25,11 @@ def new_claim_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
+def process_holder() -> str:
+    """This process, as the holder of named leases (stable for its lifetime)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}"
+
+
 def dialect_insert(table):
     """``INSERT`` with ``ON CONFLICT`` for the engine's database (both dialects spell it alike)."""
     return (postgresql if db.engine.dialect.name == "postgresql" else sqlite).insert(table)
@@ -67,3 +72,18 @@ def hold(name: str, holder: str, seconds: float) -> bool:
             .on_conflict_do_nothing(index_elements=["name"])).rowcount
     db.session.commit()
     return bool(renewed)
+
+
+def due_every(name: str, seconds: float) -> bool:
+    """True at most once per ``seconds`` per app and ``name`` (a worker's periodic sweeps); per app,
+    so a test's next app sweeps at once."""
+    import time
+
+    from flask import current_app
+
+    last = current_app.extensions.setdefault("lms_coordination_sweeps", {})
+    now = time.monotonic()
+    if now - last.get(name, float("-inf")) < seconds:
+        return False
+    last[name] = now
+    return True

@@ -14,8 +14,6 @@ import threading
 import time
 
 import sqlalchemy as sa
-from flask import g, has_request_context, request
-
 from lms.coordination.leases import dialect_insert
 from lms.coordination.models import RateLimitCounter
 from lms.coordination.redis_counter import RedisCounter, RedisUnavailable
@@ -40,14 +38,13 @@ def counter_key(name: str, client: str) -> str:
     return key if len(key) <= 200 else f"{name}:" + hashlib.sha256(client.encode()).hexdigest()
 
 
-def _in_write_request() -> bool:
-    from lms.database import READ_ONLY_METHODS
+def database_hits(key: str, window_start: int, window: int, *, in_write_transaction: bool = False) -> int:
+    """Count one hit in the database; the hits of ``key`` in this window so far.
 
-    return has_request_context() and (request.method not in READ_ONLY_METHODS or bool(g.get("lms_write")))
-
-
-def database_hits(key: str, window_start: int, window: int) -> int:
-    """Count one hit in the database; the hits of ``key`` in this window so far."""
+    Counted on a connection of its own (the caller's transaction may read, or roll back), except
+    on SQLite when the caller already holds the write lock (``in_write_transaction``, a POST): a
+    second connection would wait for that lock.
+    """
     table = RateLimitCounter.__table__
     upsert = (dialect_insert(table).values(key=key, window_start=window_start, hits=1)
               .on_conflict_do_update(index_elements=["key", "window_start"], set_={"hits": table.c.hits + 1})
@@ -59,10 +56,9 @@ def database_hits(key: str, window_start: int, window: int) -> int:
             connection.execute(sa.delete(table).where(table.c.window_start < window_start - window))
         return hits
 
-    if db.engine.dialect.name == "sqlite" and _in_write_request():
-        # The request already holds SQLite's write lock: a second connection would wait for it.
+    if db.engine.dialect.name == "sqlite" and in_write_transaction:
         return count(db.session.connection())
-    with db.engine.begin() as connection:  # its own transaction: the request's may read or roll back
+    with db.engine.begin() as connection:
         return count(connection)
 
 
@@ -76,14 +72,14 @@ class SharedLimiter:
         self._fallback_logged = False
         self._lock = threading.Lock()
 
-    def hit(self, client: str) -> bool:
-        """Count one request of ``client``; False when it is over the limit."""
+    def hit(self, client: str, *, in_write_transaction: bool = False) -> bool:
+        """Count one request of ``client``; False when it is over the limit (see ``database_hits``)."""
         now = self.clock()
         window_start = int(now // self.window) * self.window
         key = counter_key(self.name, client)
         hits = self._redis_hits(key, window_start, now)
         if hits is None:
-            hits = database_hits(key, window_start, self.window)
+            hits = database_hits(key, window_start, self.window, in_write_transaction=in_write_transaction)
         return hits <= self.limit
 
     def _redis_hits(self, key: str, window_start: int, now: float) -> int | None:
