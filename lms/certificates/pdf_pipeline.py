@@ -102,7 +102,7 @@ def attach_pdf(certificate_id: int, base_url: str | None = None, *, claim_id: st
     except Exception:
         _postpone(certificate_id, claim_id)
         raise
-    digest = storage.store_pdf(current_app.instance_path, pdf)
+    digest = storage.store_pdf(pdf)
     begin_write()  # a page view (a download) writes too: take the next transaction for writing
     won = db.session.execute(
         sa.update(Certificate)
@@ -115,7 +115,7 @@ def attach_pdf(certificate_id: int, base_url: str | None = None, *, claim_id: st
     if not won:
         winner = db.session.scalar(sa.select(Certificate.pdf_sha256).where(Certificate.id == certificate_id))
         if winner != digest:
-            storage.remove_pdf(current_app.instance_path, digest)
+            storage.remove_pdf(digest)
         return False
     certificate = db.session.get(Certificate, certificate_id, populate_existing=True)
     emit("lms_certificate_issued", certificate=certificate_info(certificate, base_url))

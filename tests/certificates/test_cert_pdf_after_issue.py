@@ -12,6 +12,7 @@ from cert_support import certificates, complete, make_course, pdfsig, user_id
 from lms.testing import DEMO_EMAILS, DEMO_PASSWORD, csrf_token
 
 from lms import hookimpl
+from lms import storage as lms_storage
 from lms.certificates import storage
 from lms.certificates.issuing import issue_certificate
 from lms.certificates.pdf_pipeline import attach_pdf
@@ -66,7 +67,9 @@ def test_nothing_is_locked_while_the_pdf_renders(app_factory, demo, database_url
     assert probe.outcomes == ["free"]
     (certificate,) = certificates(app, user_id=uid)
     assert certificate.pdf_size > 0 and probe.issued == [certificate.serial]
-    assert "Signature is Valid." in pdfsig(storage.read_pdf(app.instance_path, certificate.pdf_sha256), tmp_path)
+    with app.app_context():
+        pdf = storage.read_pdf(certificate.pdf_sha256)
+    assert "Signature is Valid." in pdfsig(pdf, tmp_path)
 
 
 def test_a_certificate_recorded_without_its_pdf_gets_it_on_download(app_factory, demo, tmp_path):
@@ -94,13 +97,17 @@ def test_a_certificate_recorded_without_its_pdf_gets_it_on_download(app_factory,
     assert len(probe.outcomes) == 1
 
 
+def stored_pdfs(app) -> set[str]:
+    with app.app_context():
+        return set(lms_storage.backend().keys("certificates/"))
+
+
 def test_concurrent_attaches_keep_one_pdf(app, demo):
     uid, course_id = user_id(app, DEMO_EMAILS["learner"]), make_course(app)
     with app.app_context():
         certificate_id = issue_certificate(uid, course_id).certificate_id
         commit()
-    root = storage.storage_root(app.instance_path)
-    before = set(root.rglob("*.pdf"))  # the instance folder is shared with earlier tests
+    before = stored_pdfs(app)  # the storage is shared with earlier tests
     barrier, results, errors = threading.Barrier(3), [], []
 
     def attach():
@@ -121,7 +128,7 @@ def test_concurrent_attaches_keep_one_pdf(app, demo):
 
     assert errors == [] and sorted(results) == [False, False, True]
     (certificate,) = certificates(app)
-    assert [path.stem for path in set(root.rglob("*.pdf")) - before] == [certificate.pdf_sha256]
+    assert [key.rsplit("/", 1)[-1] for key in stored_pdfs(app) - before] == [f"{certificate.pdf_sha256}.pdf"]
 
 
 def test_in_worker_mode_the_worker_renders_and_the_download_waits_for_it(app_factory, demo, tmp_path):

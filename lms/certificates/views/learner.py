@@ -1,11 +1,9 @@
 """The learner's "My certificates" tab: current and past certificates, downloads, badges, vetoes."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, send_file, url_for,
+    Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -69,14 +67,11 @@ def download(certificate_id: int):
             response.headers["Retry-After"] = str(PDF_RETRY_SECONDS)
             return response
         certificate = visible_certificate(certificate_id)
-    try:
-        data = storage.read_pdf(current_app.instance_path, certificate.pdf_sha256)
-    except FileNotFoundError:
+    if not storage.pdf_exists(certificate.pdf_sha256):
         abort(404, description=_("The certificate file is missing. Ask a manager to re-issue it."))
-    # send_file writes filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf",
-                     etag=certificate.pdf_sha256, max_age=0)
+    # Sent with filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
+    return storage.send_pdf(certificate.pdf_sha256,
+                            download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf")
 
 
 @bp.route("/<int:certificate_id>/badge.jwt")
