@@ -252,3 +252,28 @@ def page(chromium, request):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-speaking server for the whole run (``lms.testing.s3_server``); its URL."""
+    from lms.testing import s3_server
+
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint) -> dict:
+    """Settings for a fresh bucket on the test S3 server: ``app_factory(**s3_storage)``."""
+    from lms.testing import s3_bucket_settings
+
+    return s3_bucket_settings(s3_endpoint)
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_settings(request, tmp_path) -> dict:
+    """Each storage backend in turn: a fresh local folder, then a fresh S3 bucket (``app_factory(**storage_settings)``)."""
+    if request.param == "local":
+        return {"STORAGE_URL": (tmp_path / "storage").as_uri()}
+    return request.getfixturevalue("s3_storage")

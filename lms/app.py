@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as config_module
-from lms import input_guard
+from lms import input_guard, observability
 from lms.config import ConfigurationError
 from lms.database import configure_postgresql, configure_sqlite, database_uri, engine_options
 from lms.extensions import csrf, db, login_manager, migrate
@@ -33,10 +33,14 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
     load_config(app, config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     check_secret_key(app)
+    from lms import storage
+
+    storage.init_app(app)  # a bad STORAGE_URL stops start-up here, with a message
     if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
         # Behind N proxies the client address and scheme come from their X-Forwarded-* headers.
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    observability.init_app(app)  # request ids, log format, latency: before every other request check
     input_guard.init_app(app)  # first of the request checks; bounds <int:…> before any route exists
     init_extensions(app)
 

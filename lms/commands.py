@@ -26,6 +26,9 @@ def register_app_commands(app) -> None:
     from lms.worker import worker_command
 
     app.cli.add_command(worker_command)
+    from lms.storage.commands import storage_group
+
+    app.cli.add_command(storage_group)
 
 
 @users_group.command("create")

@@ -52,14 +52,14 @@ class DefaultConfig:
     # that completed the course: recommended with more than a few concurrent learners. Needs
     # PUBLIC_BASE_URL (the worker has no request to take the QR code's host from).
     CERTIFICATE_PDF_IN_WORKER = False
-    # A certificate still without its PDF this long after issue is rendered by its first download
-    # (the worker is down or behind); until then the download page asks to retry shortly.
-    CERTIFICATE_PDF_WAIT_SECONDS = 60
+    # A worker's claim on a certificate's PDF render; a killed worker's renders are taken over after it.
+    CERTIFICATE_PDF_LEASE_SECONDS = 120
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     # The portal's absolute address in QR codes and badges; None derives it from SERVER_NAME.
     PUBLIC_BASE_URL = None
-    # Public /verify requests allowed per client address and process ("N/second|minute|hour|day").
+    # Public /verify requests allowed per client address, counted across all processes and nodes
+    # ("N/second|minute|hour|day").
     VERIFY_RATE_LIMIT = "60/minute"
     # Older-version certificates stay valid this long after a recertifying version is published.
     CERT_RECERTIFICATION_GRACE_DAYS = 90
@@ -79,6 +79,19 @@ class DefaultConfig:
     MAIL_FROM = None
     # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
     SSO_ISSUERS = None
+    # Where every stored file lives (docs/storage.md): None or "" is the instance folder,
+    # "file:///path" a local folder (may be a shared mount), "s3://bucket/prefix" object storage.
+    STORAGE_URL = None
+    # S3-compatible storage: endpoint (None: AWS), region and credentials (None: boto3's usual chain).
+    STORAGE_S3_ENDPOINT_URL = None
+    STORAGE_S3_REGION = None
+    STORAGE_S3_ACCESS_KEY_ID = None
+    STORAGE_S3_SECRET_ACCESS_KEY = None
+    # How stored files are sent: "app" streams them, "x-accel-redirect" (nginx) and "x-sendfile"
+    # (Apache, lighttpd) leave the bytes to the reverse proxy after the portal checked access.
+    STORAGE_SERVE_MODE = "app"
+    # The internal nginx location that maps to the storage root, for x-accel-redirect.
+    STORAGE_ACCEL_PREFIX = None
     # Per-kind upload limits in MB; kinds named in an override keep the others' limits below.
     UPLOAD_LIMITS_MB = {
         "pdf": 50, "pptx": 100, "docx": 50, "xlsx": 50, "zip": 100, "txt": 5,
@@ -92,6 +105,12 @@ class DefaultConfig:
     REPORT_SNAPSHOT_MINUTES = 10
     # A worker's claim on a webhook delivery lasts this long before another worker may retry it.
     WEBHOOK_LEASE_SECONDS = 300
+    # A worker whose heartbeat is older than this counts as gone: web requests then render missing
+    # certificate PDFs themselves (never while a worker is alive).
+    WORKER_ALIVE_SECONDS = 30
+    # Optional Redis (redis://[:password@]host:port/db) for the shared rate-limit counters; unset or
+    # unreachable: they are counted in the database.
+    REDIS_URL = None
     # HTTP timeout of one webhook delivery.
     WEBHOOK_TIMEOUT_SECONDS = 10
     # The LRS (/xapi/): most statements per GET page (a smaller ``limit`` is honoured; ``more`` pages on).
@@ -100,3 +119,13 @@ class DefaultConfig:
     XAPI_LAUNCH_CREDENTIAL_SECONDS = 3600
     # Write the portal's own events (lessons, courses, quizzes, certificates) into the LRS as statements.
     XAPI_PORTAL_STATEMENTS = True
+    # Log lines as "text" or "json" (one object per line, with the request id); the "lms" logger's level.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # One log line per request (method, path, endpoint, status, duration): for a portal not behind a
+    # proxy that logs them already.
+    LOG_REQUESTS = False
+    # Bearer token that /metrics requires; None: nobody may scrape.
+    METRICS_TOKEN = None
+    # Directory of prometheus-client's multiprocess mode (gunicorn with several workers); None: per process.
+    METRICS_MULTIPROC_DIR = None

@@ -23,6 +23,9 @@ DEFAULT_PLUGINS = (
     "lms.xapi.hooks",
     "lms.reports.hooks",
     "lms.admin.hooks",
+    "lms.observability.hooks",
+    "lms.backup.hooks",
+    "lms.coordination.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.

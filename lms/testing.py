@@ -215,3 +215,55 @@ def statements_sent(engine):
         yield sent
     finally:
         psycopg.Cursor.execute = execute
+
+
+S3_TEST_CREDENTIALS = {"STORAGE_S3_REGION": "us-east-1", "STORAGE_S3_ACCESS_KEY_ID": "lms-test",
+                       "STORAGE_S3_SECRET_ACCESS_KEY": "lms-test-secret"}
+
+
+@contextmanager
+def s3_server():
+    """Run a real S3-speaking HTTP server (moto's standalone server, in a subprocess) and yield its URL.
+
+    MinIO, SeaweedFS and Garage are packaged neither in Debian nor on PyPI or npm; moto's server (a
+    locked test dependency) speaks the S3 HTTP protocol (multipart uploads, ranged GETs, listings)
+    to boto3 over a socket, as a real one would.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the S3 test server did not start on {endpoint}") from None
+                time.sleep(0.2)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def s3_bucket_settings(endpoint: str, prefix: str = "portal") -> dict:
+    """Create a fresh bucket on the S3 server at ``endpoint``; return the settings that point the portal at it."""
+    import uuid
+
+    import boto3
+
+    bucket = f"lms-test-{uuid.uuid4().hex[:16]}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="lms-test",
+                 aws_secret_access_key="lms-test-secret").create_bucket(Bucket=bucket)
+    return {"STORAGE_URL": f"s3://{bucket}/{prefix}", "STORAGE_S3_ENDPOINT_URL": endpoint, **S3_TEST_CREDENTIALS}

@@ -22,7 +22,7 @@ lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup
 
 @hookimpl
 def lms_app_created(app):
-    from lms.certificates import pdf_pipeline, runtime
+    from lms.certificates import runtime
     from lms.certificates.cli import certificates_group
 
     if app.config.get("CERTIFICATE_PDF_IN_WORKER") and not app.config.get("PUBLIC_BASE_URL"):
@@ -33,7 +33,6 @@ def lms_app_created(app):
         raise ConfigurationError("LMS_CERTIFICATE_PDF_IN_WORKER needs LMS_PUBLIC_BASE_URL "
                                  "(the address printed in the certificates' QR codes).")
     runtime.init_app(app)
-    pdf_pipeline.init_app(app)
     app.cli.add_command(certificates_group)
 
 
@@ -94,10 +93,12 @@ def lms_course_completed(completion):
 
 @hookimpl
 def lms_worker_run_once(batch_size):
-    """``lms worker`` renders the PDFs of certificates recorded without one."""
+    """``lms worker`` issues the certificates a dead node never issued, and renders the PDFs of
+    certificates recorded without one."""
+    from lms.certificates.late_issue import issue_missed
     from lms.certificates.pdf_pipeline import render_pending
 
-    return {"certificate PDFs": render_pending(batch_size)}
+    return {"certificates issued late": issue_missed(batch_size), "certificate PDFs": render_pending(batch_size)}
 
 
 @hookimpl

@@ -50,6 +50,10 @@ class Certificate(db.Model):
     # NULL until attach_pdf renders the PDF, outside the issuing transaction (see pdf_pipeline).
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     pdf_size: Mapped[int | None] = mapped_column()
+    # Whoever renders the PDF holds a lease on it (pdf_pipeline): no PDF is rendered twice, and a
+    # killed worker's render is taken over once ``pdf_locked_until`` has passed.
+    pdf_claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf_locked_until: Mapped[datetime | None] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def status_at(self, now: datetime) -> str:

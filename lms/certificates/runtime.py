@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from flask import current_app
 
 from lms.certificates.keys import SigningIdentity, SigningKeyError, signing_identity_from_config
-from lms.certificates.ratelimit import FixedWindowLimiter, parse_limit
 from lms.certificates.openbadges import issuer_jwks, jwk_thumbprint
 from lms.certificates.render import font_subsetting_backend
 from lms.certificates.signing import build_pdf_signer
+from lms.coordination.ratelimit import SharedLimiter, parse_limit
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "lms_certificates"
@@ -25,7 +25,7 @@ class CertificateRuntime:
     kid: str
     jwks: dict
     font_backend: str
-    verify_limiter: FixedWindowLimiter
+    verify_limiter: SharedLimiter
     public_base_url: str
 
 
@@ -67,7 +67,7 @@ def init_app(app) -> CertificateRuntime:
         kid=jwk_thumbprint(public_key),
         jwks=issuer_jwks(public_key),
         font_backend=font_subsetting_backend(),  # logs once per process, warning on the slow fallback
-        verify_limiter=FixedWindowLimiter(limit, window),
+        verify_limiter=SharedLimiter("verify", limit, window, redis_url=app.config.get("REDIS_URL")),
         public_base_url=base_url_from_config(app.config),
     )
     app.extensions[EXTENSION_KEY] = runtime

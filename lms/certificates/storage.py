@@ -1,48 +1,55 @@
-"""Signed PDFs stored once, content-addressed by SHA-256, under ``<instance>/certificates``."""
+"""Signed PDFs kept once in the portal's file storage, content-addressed by SHA-256: ``certificates/ab/<sha256>.pdf``."""
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
-import tempfile
-from pathlib import Path
+from typing import BinaryIO
+
+from lms import storage
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def storage_root(instance_path: str) -> Path:
-    return Path(instance_path) / "certificates"
-
-
-def pdf_path(instance_path: str, sha256: str) -> Path:
-    """Where the PDF with this digest lives (two-level fan-out keeps folders small)."""
+def pdf_key(sha256: str) -> str:
+    """The storage key of the PDF with this digest (two-level fan-out keeps folders small)."""
     if not _SHA256.match(sha256 or ""):
         raise ValueError("not a SHA-256 hex digest")
-    return storage_root(instance_path) / sha256[:2] / f"{sha256}.pdf"
+    return f"certificates/{sha256[:2]}/{sha256}.pdf"
 
 
-def store_pdf(instance_path: str, data: bytes) -> str:
-    """Write ``data`` once (atomic rename; an identical file is kept) and return its SHA-256."""
+def store_pdf(data: bytes) -> str:
+    """Write ``data`` once (an identical object is kept) and return its SHA-256."""
     digest = hashlib.sha256(data).hexdigest()
-    path = pdf_path(instance_path, digest)
-    if path.is_file():
-        return digest
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    key = pdf_key(digest)
+    store = storage.backend()
+    if store.info(key) is None:
+        store.put_stream(key, io.BytesIO(data), content_type="application/pdf")
     return digest
 
 
-def remove_pdf(instance_path: str, sha256: str) -> None:
+def remove_pdf(sha256: str) -> None:
     """Drop a stored PDF no certificate points to (the loser of two concurrent renders)."""
-    pdf_path(instance_path, sha256).unlink(missing_ok=True)
+    storage.backend().delete(pdf_key(sha256))
 
 
-def read_pdf(instance_path: str, sha256: str) -> bytes:
-    return pdf_path(instance_path, sha256).read_bytes()
+def open_pdf(sha256: str) -> BinaryIO:
+    """The stored PDF as a stream; ``FileNotFoundError`` when it is missing."""
+    return storage.backend().open(pdf_key(sha256))
+
+
+def read_pdf(sha256: str) -> bytes:
+    with open_pdf(sha256) as stream:
+        return stream.read()
+
+
+def pdf_exists(sha256: str) -> bool:
+    return storage.backend().info(pdf_key(sha256)) is not None
+
+
+def send_pdf(sha256: str, *, download_name: str):
+    """The download response of a stored PDF (streamed, or handed to the proxy; the digest is the ETag)."""
+    from lms.storage.serving import send_key
+
+    return send_key(pdf_key(sha256), mimetype="application/pdf", etag=sha256, download_name=download_name,
+                    as_attachment=True, max_age=0)

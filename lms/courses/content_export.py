@@ -4,9 +4,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-from lms.courses.content_files import CourseSource, LessonSource
+from lms.courses.content_files import AssetSource, CourseSource, LessonSource
+
+
+def _open_local(asset: AssetSource) -> BinaryIO:
+    return open(asset.path, "rb")
 
 
 def _toml_value(value: object) -> str:
@@ -54,8 +60,12 @@ def lesson_text(lesson: LessonSource) -> str:
     return "---\n" + "\n".join(meta) + "\n---\n" + lesson.body
 
 
-def write_course_dir(course: CourseSource, content_root: str | Path) -> Path:
+def write_course_dir(course: CourseSource, content_root: str | Path,
+                     open_asset: Callable[[AssetSource], BinaryIO] | None = None) -> Path:
     """Write ``course`` as ``<content_root>/<slug>/`` in the format ``load_course_dir`` reads; return that folder.
+
+    ``open_asset`` reads an asset's bytes (from the portal's storage when exporting a stored course);
+    by default each asset's ``path`` is a local file.
 
     Refuses (FileExistsError) to write into a non-empty folder, so an export never mixes with old files.
     """
@@ -71,5 +81,6 @@ def write_course_dir(course: CourseSource, content_root: str | Path) -> Path:
     for asset in course.assets:
         destination = target / "assets" / asset.name
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(asset.path, destination)
+        with (open_asset or _open_local)(asset) as source, open(destination, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1024 * 1024)
     return target

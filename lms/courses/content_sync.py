@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from lms.auth.models import Dealer
+from lms import storage
 from lms.courses.content_export import write_course_dir
 from lms.courses.content_files import (
     AssetSource, ContentError, ContentProblem, CourseSource, LessonSource, QuizSource, SectionSource, Targeting,
@@ -24,7 +25,7 @@ from lms.courses.content_files import (
 from lms.courses.models import Course, CourseSection, LearningPath, LearningPathCourse, Lesson
 from lms.courses.services import (
     assign, check_file, embeddable_url, find_course, optional_module, publish_course, render_course, save_asset,
-    set_targets, upload_limits, uploads_dir,
+    set_targets, upload_limits, asset_key,
 )
 from lms.courses.uploads import UploadCheck, UploadError
 from lms.extensions import db
@@ -220,7 +221,6 @@ def _sync_lesson(lesson: Lesson, source: LessonSource, position: int, assets: di
 
 def course_source(course: Course) -> CourseSource:
     """The course as a ``CourseSource``, ready for ``write_course_dir``."""
-    storage = uploads_dir()
     targets = course.targets
     dealer_ids = [t.dealer_id for t in targets if t.kind == "dealer"]
     tax_ids = dict(db.session.execute(sa.select(Dealer.id, Dealer.tax_id).where(Dealer.id.in_(dealer_ids))).all())
@@ -240,7 +240,8 @@ def course_source(course: Course) -> CourseSource:
                 lesson.preview_asset.name if lesson.preview_asset else None, lesson.video_url,
                 tuple(lesson.attachments or ()), lesson.body, 0))
         sections.append(SectionSource(section.title, tuple(lessons)))
-    assets = tuple(AssetSource(a.name, a.sha256, a.size, a.kind, storage / a.storage_path)
+    # The path of a stored asset is its storage key; ``export_course`` reads it from the storage.
+    assets = tuple(AssetSource(a.name, a.sha256, a.size, a.kind, Path(asset_key(a)))
                    for a in sorted(course.assets, key=lambda a: a.name))
     quiz = None
     exporter = getattr(quiz_content(), "export_course_quiz", None)
@@ -259,4 +260,5 @@ def export_course(slug: str, directory: str | Path) -> Path:
     course = find_course(slug)
     if course is None:
         raise LookupError(slug)
-    return write_course_dir(course_source(course), directory)
+    return write_course_dir(course_source(course), directory,
+                            open_asset=lambda asset: storage.backend().open(asset.path.as_posix()))

@@ -43,6 +43,14 @@ def lms_load_demo_data():
 
 
 @hookimpl
+def lms_worker_run_once(batch_size):
+    """``lms worker`` records the completions a node killed after a passed attempt never recorded."""
+    from lms.courses.late_completion import complete_missed
+
+    return {"courses completed late": complete_missed(batch_size)}
+
+
+@hookimpl
 def lms_attempt_finished(attempt):
     """A passed quiz may have been the course's last requirement."""
     complete_course_after_a_pass(attempt)

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
 
+from lms import storage
 from lms.config import DefaultConfig
 from lms.courses.models import Course, CourseAsset, CourseTarget, Lesson
 from lms.courses.rendering import render_course_markdown
-from lms.courses.uploads import MIME_TYPES, UploadCheck, check_upload, store_upload
+from lms.courses.uploads import MIME_TYPES, UploadCheck, check_upload, storage_path
 from lms.events import emit
 from lms.extensions import db
 
@@ -28,15 +28,14 @@ def upload_limits() -> dict[str, int]:
     return {kind: int(float(mb) * 1024 * 1024) for kind, mb in limits.items() if kind in MIME_TYPES}
 
 
-def uploads_dir() -> Path:
-    """Where uploads are stored by hash: ``<instance>/uploads``."""
-    return Path(current_app.instance_path) / "uploads"
+def asset_key(asset: CourseAsset) -> str:
+    """The storage key of a course file: ``uploads/`` and its ``storage_path`` (``ab/cd/<sha256>``)."""
+    return f"{storage.UPLOADS}/{asset.storage_path}"
 
 
 def check_file(stream: BinaryIO, declared_name: str, allowed_kinds: Iterable[str]) -> UploadCheck:
     """Check an upload against its kind and the configured size limit; raises ``UploadError``."""
-    incoming = uploads_dir() / ".incoming"  # same file system as the storage: the final move is atomic
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = storage.staging_dir(storage.UPLOADS)
     limits = upload_limits()
     allowed = [kind for kind in allowed_kinds if kind in limits]
     return check_upload(stream, declared_name=declared_name, allowed_kinds=allowed, size_limits=limits,
@@ -46,7 +45,8 @@ def check_file(stream: BinaryIO, declared_name: str, allowed_kinds: Iterable[str
 def save_asset(course: Course, check: UploadCheck, name: str | None = None) -> CourseAsset:
     """Store a checked upload and attach it to the course under ``name`` (replacing the same name)."""
     name = name or check.display_name
-    relative = store_upload(check, uploads_dir())
+    relative = storage_path(check.sha256)
+    storage.store_checked(check, storage.blob_key(check.sha256))
     asset = next((a for a in course.assets if a.name == name), None)
     if asset is None:
         asset = CourseAsset(name=name)

@@ -9,15 +9,21 @@ from lms.plugins import NavItem, domain_setup_hooks
 from lms.reports import indexes, models  # noqa: F401  (the indexes and the table belong to the metadata from start-up)
 
 
+SNAPSHOT_LEASE_SECONDS = 120  # another worker takes the snapshots over this long after their worker died
+
 lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup_hooks(
     __file__, "lms.reports.views:bp")
 
 
 @hookimpl
 def lms_worker_run_once(batch_size):
-    """``lms worker`` keeps the all-dealer report snapshots fresh (see snapshots.py)."""
+    """``lms worker`` keeps the all-dealer report snapshots fresh (see snapshots.py); one worker at a
+    time (a named lease), since every worker would compute the same snapshots."""
+    from lms.coordination import leases
     from lms.reports.snapshots import refresh_due
 
+    if not leases.hold("reports.snapshots", leases.process_holder(), SNAPSHOT_LEASE_SECONDS):
+        return {"report snapshots": 0}
     return {"report snapshots": refresh_due()}
 
 

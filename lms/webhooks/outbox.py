@@ -17,6 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from lms.coordination import wakeup
 from lms.events import pending_events
 from lms.timeutil import utcnow
 from lms.webhooks.models import EVENT_NAMES, WebhookDelivery, WebhookSubscription
@@ -60,6 +61,7 @@ def write_outbox(session: Session) -> None:
         return
     subscriptions = session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.active.is_(True))).all()
     now = utcnow()
+    queued = False
     for hook, payload in fresh:
         name = EVENT_NAMES[hook]
         event_id = str(uuid.uuid4())
@@ -71,6 +73,9 @@ def write_outbox(session: Session) -> None:
                 uuid=delivery_id, event_id=event_id, subscription_id=subscription.id, event=name,
                 payload=delivery_body(delivery_id, name, event_id, now, payload), next_attempt_at=now,
                 created_at=now))
+            queued = True
+    if queued:
+        wakeup.notify_on_commit(session, "webhooks")  # delivered to listening workers at the commit
 
 
 def _forget(session: Session) -> None:

@@ -2,22 +2,21 @@
 
 Delivery is at-least-once: a worker killed after the receiver answered but before the outcome was
 recorded sends that delivery again once its lease ends. Every body carries a unique ``id`` (also in
-the ``LMS-Delivery`` header) so receivers can drop repeats. Claims are exclusive: PostgreSQL takes
-rows with ``FOR UPDATE SKIP LOCKED``, SQLite claims inside ``BEGIN IMMEDIATE``.
+the ``LMS-Delivery`` header) so receivers can drop repeats. Claims are exclusive leases
+(``lms.coordination.leases``): PostgreSQL takes rows with ``FOR UPDATE SKIP LOCKED``, SQLite with
+one conditional UPDATE that holds the write lock.
 """
 from __future__ import annotations
 
-import os
-import socket
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.coordination import leases
 from lms.extensions import db
 from lms.timeutil import utcnow
 from lms.webhooks.backoff import attempts_exhausted, next_attempt_delay
@@ -25,7 +24,6 @@ from lms.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscrip
 from lms.webhooks.signing import SIGNATURE_HEADER, sign_payload
 
 XAPI_FORWARD_EVENT = "xapi.statement"  # lms.xapi.forwarding
-SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime in SQLite
 
 
 @dataclass(frozen=True)
@@ -47,49 +45,14 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def claim(limit: int) -> tuple[str, list[int]]:
     """Lease up to ``limit`` due pending deliveries to a fresh claim id; returns it and their ids."""
-    claim_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-    now = utcnow()
-    lease_end = now + timedelta(seconds=float(current_app.config["WEBHOOK_LEASE_SECONDS"]))
-    db.session.rollback()  # claims are their own short transactions
-    if db.engine.dialect.name == "sqlite":
-        _claim_sqlite(claim_id, now, lease_end, limit)
-    else:
-        due = (sa.select(WebhookDelivery.id)
-               .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now,
-                      sa.or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now))
-               .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
-               .with_for_update(skip_locked=True))
-        db.session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id.in_(due.scalar_subquery()))
-                           .values(claimed_by=claim_id, locked_until=lease_end)
-                           .execution_options(synchronize_session=False))
-        db.session.commit()
-    ids = list(db.session.scalars(sa.select(WebhookDelivery.id).where(WebhookDelivery.claimed_by == claim_id)
-                                  .order_by(WebhookDelivery.id)))
-    db.session.commit()
+    claim_id = leases.new_claim_id()
+    ids = leases.claim_rows(
+        WebhookDelivery.__table__,
+        due=sa.and_(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= utcnow()),
+        claimed_by=WebhookDelivery.claimed_by, locked_until=WebhookDelivery.locked_until,
+        order_by=[WebhookDelivery.next_attempt_at, WebhookDelivery.id], limit=limit, claim_id=claim_id,
+        lease_seconds=float(current_app.config["WEBHOOK_LEASE_SECONDS"]))
     return claim_id, ids
-
-
-def _claim_sqlite(claim_id: str, now, lease_end, limit: int) -> None:
-    # The engine's BEGIN is deferred outside requests; the claim needs the write lock up front, so
-    # it runs on a raw connection with BEGIN IMMEDIATE (writers queue on the busy timeout).
-    raw = db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            stamp = now.strftime(SQLITE_TIME_FORMAT)
-            cursor.execute(
-                "UPDATE webhook_delivery SET claimed_by = ?, locked_until = ? WHERE id IN ("
-                " SELECT id FROM webhook_delivery WHERE status = 'pending' AND next_attempt_at <= ?"
-                " AND (locked_until IS NULL OR locked_until < ?) ORDER BY next_attempt_at, id LIMIT ?)",
-                (claim_id, lease_end.strftime(SQLITE_TIME_FORMAT), stamp, stamp, limit))
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.close()
-    finally:
-        raw.close()
 
 
 def post(url: str, body: bytes, headers: dict, timeout: float) -> Outcome:

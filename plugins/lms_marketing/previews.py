@@ -4,11 +4,11 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 
-from lms.storage import IMAGE_KINDS, UploadError, file_path, save_file
+from lms.storage import IMAGE_KINDS, UploadError, open_file, save_file, send_stored_file
 
 STORAGE_AREA = "marketing"
 
@@ -20,8 +20,14 @@ def save_preview(stream, filename: str) -> tuple[str, str]:
     return stored.sha256, stored.mime_type
 
 
-def preview_path(sha256: str) -> Path:
-    return file_path(STORAGE_AREA, sha256)
+def open_preview(sha256: str) -> BinaryIO:
+    """The stored preview's bytes as a stream (``FileNotFoundError`` when missing), local or object storage."""
+    return open_file(STORAGE_AREA, sha256)
+
+
+def send_preview(sha256: str, mime_type: str):
+    """The preview as a response: a year in the browser's cache, since its address is its content hash."""
+    return send_stored_file(STORAGE_AREA, sha256, mime_type=mime_type, max_age=365 * 24 * 3600, immutable=True)
 
 
 def png_bytes(width: int, height: int, colour: tuple[int, int, int], stripe: tuple[int, int, int]) -> bytes:
@@ -43,4 +49,4 @@ def save_png(data: bytes, filename: str) -> tuple[str, str]:
     return save_preview(io.BytesIO(data), filename)
 
 
-__all__ = ["UploadError", "png_bytes", "preview_path", "save_png", "save_preview"]
+__all__ = ["UploadError", "open_preview", "png_bytes", "save_png", "save_preview", "send_preview"]

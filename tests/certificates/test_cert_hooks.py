@@ -109,7 +109,8 @@ def test_hook_lms_certificate_template(app_factory, demo, tmp_path):
     (certificate,) = certificates(app)
     from lms.certificates.storage import read_pdf
 
-    pdf = read_pdf(app.instance_path, certificate.pdf_sha256)
+    with app.app_context():
+        pdf = read_pdf(certificate.pdf_sha256)
     path = tmp_path / "c.pdf"
     path.write_bytes(pdf)
     import subprocess

@@ -20,6 +20,9 @@ REQUEST_LAYER = {
     "lms/redirects.py": "next_path_or, for views",
     "lms/api/auth.py": "the API's bearer token",
     "lms/api/params.py": "the API's query-string parameters",
+    "lms/observability/logs.py": "the request id and the request's line in the logs",
+    "lms/observability/metrics.py": "the request's endpoint, method and latency",
+    "lms/storage/serving.py": "a stored file's response answers the request's Range and If-None-Match",
 }
 
 

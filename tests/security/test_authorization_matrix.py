@@ -20,6 +20,8 @@ REPORTERS = ("manager", "admin")
 ACCESS = {
     "static": PUBLIC,
     "portal.healthz": PUBLIC,
+    "observability.readyz": PUBLIC,
+    "observability.metrics": TOKEN,
     "portal.dashboard": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,

@@ -1,12 +1,13 @@
 """Managers' certificate register: search, revoke, re-issue, a dealer's ZIP, and the signing settings."""
 from __future__ import annotations
 
-import io
 import re
+import shutil
+import tempfile
 import zipfile
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,12 +18,13 @@ from lms.certificates.models import STATUSES, Certificate
 from lms.certificates.runtime import public_base_url, runtime
 from lms.certificates.issuing import CertificateError
 from lms.certificates.lifecycle import reissue_certificate, revoke_certificate
-from lms.certificates.pdf_pipeline import attach_pdf
+from lms.certificates.pdf_pipeline import attach_or_hand_over
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
 from lms.bounds import parse_id
 from lms.redirects import next_path_or
+from lms.storage.serving import send_spooled
 from lms.timeutil import utcnow
 
 bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/manage")
@@ -122,8 +124,7 @@ def reissue(certificate_id: int):
         return _back()
     new_id = new.id
     commit()
-    attach_pdf(new_id, public_base_url())
-    commit()
+    attach_or_hand_over(new_id, public_base_url())
     new = db.session.get(Certificate, new_id)
     flash(_("Certificate re-issued as %(serial)s.", serial=new.serial), "success")
     return _back()
@@ -142,17 +143,20 @@ def dealer_zip(dealer_id: int):
     query = sa.select(Certificate).where(Certificate.dealer_id == dealer_id)
     if request.args.get("status") in STATUSES:
         query = query.where(status_clause(request.args["status"], utcnow()))
-    buffer = io.BytesIO()
+    buffer = tempfile.TemporaryFile()  # on disk: a large dealer's archive never sits in memory
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for certificate in db.session.scalars(query.order_by(Certificate.serial)):
             if certificate.pdf_sha256 is None:
                 continue  # its PDF is still being rendered; the learner's download renders it if it never was
-            path = storage.pdf_path(current_app.instance_path, certificate.pdf_sha256)
-            if path.is_file():
-                archive.write(path, f"{certificate.serial} {_safe_name(certificate.learner_name)}.pdf")
-    buffer.seek(0)
-    return send_file(buffer, mimetype="application/zip", as_attachment=True,
-                     download_name=_("Certificates %(dealer)s", dealer=_safe_name(dealer.name)) + ".zip")
+            try:
+                source = storage.open_pdf(certificate.pdf_sha256)
+            except FileNotFoundError:
+                continue
+            name = f"{certificate.serial} {_safe_name(certificate.learner_name)}.pdf"
+            with source, archive.open(name, "w") as target:
+                shutil.copyfileobj(source, target, 1024 * 1024)
+    return send_spooled(buffer, mimetype="application/zip",
+                        download_name=_("Certificates %(dealer)s", dealer=_safe_name(dealer.name)) + ".zip")
 
 
 @bp.route("/settings")

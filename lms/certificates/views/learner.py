@@ -1,11 +1,9 @@
 """The learner's "My certificates" tab: current and past certificates, downloads, badges, vetoes."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, send_file, url_for,
+    Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +14,7 @@ from lms.certificates import badges, storage
 from lms.certificates.models import Certificate, CertificatePending
 from lms.certificates.runtime import public_base_url
 from lms.certificates.issuing import CertificateError, retry_pending
-from lms.certificates.pdf_pipeline import attach_pdf, pdf_overdue
+from lms.certificates.pdf_pipeline import attach_or_hand_over
 from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
@@ -61,25 +59,19 @@ def mine():
 def download(certificate_id: int):
     certificate = visible_certificate(certificate_id)
     if certificate.pdf_sha256 is None:
-        if not pdf_overdue(certificate):
-            # The worker renders it within seconds: 202, and a page that reloads itself until then.
+        # A live worker renders it within seconds (this request only wakes it); with none alive
+        # this request renders it, unless another request already does.
+        if not attach_or_hand_over(certificate.id, public_base_url()):
             response = make_response(render_template("certificates/preparing.html", certificate=certificate,
                                                      retry_after=PDF_RETRY_SECONDS), 202)
             response.headers["Retry-After"] = str(PDF_RETRY_SECONDS)
             return response
-        # Recorded, but its PDF was never attached (the issuing process died, or the worker is
-        # down or far behind): render it now.
-        attach_pdf(certificate.id, public_base_url())
-        commit()
         certificate = visible_certificate(certificate_id)
-    try:
-        data = storage.read_pdf(current_app.instance_path, certificate.pdf_sha256)
-    except FileNotFoundError:
+    if not storage.pdf_exists(certificate.pdf_sha256):
         abort(404, description=_("The certificate file is missing. Ask a manager to re-issue it."))
-    # send_file writes filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
-    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                     download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf",
-                     etag=certificate.pdf_sha256, max_age=0)
+    # Sent with filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
+    return storage.send_pdf(certificate.pdf_sha256,
+                            download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf")
 
 
 @bp.route("/<int:certificate_id>/badge.jwt")
@@ -105,8 +97,7 @@ def retry(pending_id: int):
         abort(404)
     commit()
     if outcome.created:
-        attach_pdf(outcome.certificate_id, public_base_url())
-        commit()
+        attach_or_hand_over(outcome.certificate_id, public_base_url())
         flash(_("Your certificate has been issued."), "success")
     else:
         flash(_("The certificate cannot be issued yet."), "error")

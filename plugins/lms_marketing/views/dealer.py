@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,7 +13,7 @@ from lms.events import commit
 from lms.extensions import db
 from lms_marketing.forms import KIND_LABELS, LANGUAGE_LABELS, OrderForm, ProfileForm
 from lms_marketing.models import DealerProfile, Item, Order, OrderStatus, OrderStatusChange
-from lms_marketing.previews import preview_path
+from lms_marketing.previews import send_preview
 from lms_marketing.services import (
     ORDERING_ROLES, STATUS_LABELS, MarketingError, certificate_gate, change_status, place_order,
     quarter_quota, remaining_quota, save_profile,
@@ -56,12 +56,7 @@ def preview(sha256: str):
     mime = db.session.scalar(sa.select(Item.preview_mime).where(Item.preview_sha256 == sha256).limit(1))
     if mime is None:
         abort(404)
-    path = preview_path(sha256)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=mime, max_age=365 * 24 * 3600)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+    return send_preview(sha256, mime)  # 404 when the file is missing
 
 
 def active_item_or_404(item_id: int) -> Item:
