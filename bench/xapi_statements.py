@@ -3,9 +3,9 @@ statements about one activity among many stored statements.
 
 Run: .venv/bin/python bench/xapi_statements.py [--database-url URL] [--posts 2000] [--stored 1000000]
      .venv/bin/python bench/xapi_statements.py --quick      (tiny sizes on SQLite; CI runs this)
-The database's public schema is dropped first on PostgreSQL (use a scratch database). Both POST loops go
-through the same Flask test client (and the LRS once more in batches of 100), so the ratio shows the LRS's own work (validation, the JSON column,
-its indexes, the commit) rather than the machine. The stored statements are bulk-seeded in SQL (on
+The database's public schema is dropped first on PostgreSQL (use a scratch database). Both POST loops
+go through the same Flask test client (the LRS once more in batches of 100), so the ratio shows the
+LRS's own work (validation, the JSON column, its indexes, the commit) rather than the machine. The stored statements are bulk-seeded in SQL (on
 PostgreSQL with generate_series), shaped exactly as the LRS stores them, then ANALYZEd; the query is the
 real GET /xapi/statements?agent=…&activity=… with its median and worst time over repeated runs.
 """
