@@ -25,7 +25,7 @@ class DocumentKey:
 
 
 def etag_of(content: bytes) -> str:
-    return hashlib.sha1(content).hexdigest()
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()  # xAPI asks for SHA-1 ETags
 
 
 def _where(key: DocumentKey):

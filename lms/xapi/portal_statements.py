@@ -123,6 +123,15 @@ BUILDERS = {
 }
 
 
+def build_statement(session, hook: str, payload: dict) -> dict | None:
+    """The event's statement, or None (logged) when its payload is not the documented contract."""
+    try:
+        return BUILDERS[hook](session, payload)
+    except (AttributeError, TypeError, KeyError, ValueError) as error:
+        log.warning("no xAPI statement for %s: %s", hook, error)
+        return None
+
+
 def write_portal_statements(session: Session) -> None:
     """before_commit: the statements of this transaction's new portal events."""
     if not has_app_context() or not current_app.extensions.get(APP_FLAG) \
@@ -131,8 +140,8 @@ def write_portal_statements(session: Session) -> None:
     events = pending_events(session)
     seen = session.info.get(_SEEN, 0)
     session.info[_SEEN] = len(events)
-    statements = [BUILDERS[hook](session, payload) for hook, payload in events[seen:] if hook in BUILDERS]
-    statements = [statement for statement in statements if statement]
+    statements = [statement for hook, payload in events[seen:] if hook in BUILDERS
+                  for statement in [build_statement(session, hook, payload)] if statement]
     if not statements:
         return
     from lms.xapi.statements import store_statements

@@ -91,23 +91,22 @@ def parse_query(args, max_limit: int) -> StatementQuery:
     return query
 
 
-def matching(query: StatementQuery):
-    """The WHERE clause of the query's filters (without paging), over XapiStatement."""
-    conditions = []
-    if query.agent_ifi:
-        if query.related_agents:
-            conditions.append(_linked("agent", query.agent_ifi))
-        else:
-            conditions.append(sa.or_(XapiStatement.actor_ifi == query.agent_ifi,
-                                     XapiStatement.object_agent_ifi == query.agent_ifi))
+def branches(query: StatementQuery) -> list[list]:
+    """The filters as alternatives, each one index-friendly: the agent as actor, or as object."""
+    shared = []
     if query.verb:
-        conditions.append(XapiStatement.verb_id == query.verb)
+        shared.append(XapiStatement.verb_id == query.verb)
     if query.activity:
-        conditions.append(_linked("activity", query.activity) if query.related_activities
-                          else XapiStatement.activity_id == query.activity)
+        shared.append(_linked("activity", query.activity) if query.related_activities
+                      else XapiStatement.activity_id == query.activity)
     if query.registration:
-        conditions.append(XapiStatement.registration == query.registration)
-    return sa.and_(*conditions) if conditions else None
+        shared.append(XapiStatement.registration == query.registration)
+    if not query.agent_ifi:
+        return [shared]
+    if query.related_agents:
+        return [[_linked("agent", query.agent_ifi), *shared]]
+    return [[XapiStatement.actor_ifi == query.agent_ifi, *shared],
+            [XapiStatement.object_agent_ifi == query.agent_ifi, *shared]]
 
 
 def _linked(kind: str, value: str):
@@ -116,23 +115,34 @@ def _linked(kind: str, value: str):
 
 
 def run_query(query: StatementQuery) -> tuple[list[XapiStatement], bool]:
-    """One page of unvoided matching statements (plus those that target a matching one); (rows, more)."""
-    conditions = [XapiStatement.voided.is_(False)]
-    filtered = matching(query)
-    if filtered is not None:
-        # Statements about matching statements (StatementRef objects) match too (xAPI 1.0.3, 2.1.3).
-        targets = sa.select(XapiStatement.statement_id).where(filtered)
-        conditions.append(sa.or_(filtered, XapiStatement.target_statement_id.in_(targets)))
+    """One page of unvoided matching statements (plus those that target a matching one); (rows, more).
+
+    Each alternative (agent as actor, agent as object, statements referring to a match) is its own
+    ordered, limited subquery, so each walks one composite index; their union is then ordered again.
+    """
+    common = [XapiStatement.voided.is_(False)]
     if query.since is not None:
-        conditions.append(XapiStatement.stored > query.since)
+        common.append(XapiStatement.stored > query.since)
     if query.until is not None:
-        conditions.append(XapiStatement.stored <= query.until)
-    order = XapiStatement.stored_seq.asc() if query.ascending else XapiStatement.stored_seq.desc()
+        common.append(XapiStatement.stored <= query.until)
     if query.page_after is not None:
-        conditions.append(XapiStatement.stored_seq > query.page_after if query.ascending
-                          else XapiStatement.stored_seq < query.page_after)
-    rows = list(db.session.scalars(sa.select(XapiStatement).where(*conditions).order_by(order)
-                                   .limit(query.limit + 1)))
+        common.append(XapiStatement.stored_seq > query.page_after if query.ascending
+                      else XapiStatement.stored_seq < query.page_after)
+    order = XapiStatement.stored_seq.asc() if query.ascending else XapiStatement.stored_seq.desc()
+    alternatives = branches(query)
+    if alternatives[0]:
+        # Statements about matching statements (StatementRef objects) match too (xAPI 1.0.3, 2.1.3).
+        targets = sa.union(*(sa.select(XapiStatement.statement_id).where(*branch) for branch in alternatives))
+        alternatives.append([XapiStatement.target_statement_id.in_(sa.select(targets.subquery().c[0]))])
+    limit = query.limit + 1
+    if len(alternatives) == 1:
+        chosen = sa.select(XapiStatement).where(*alternatives[0], *common)
+    else:
+        parts = [sa.select(XapiStatement.stored_seq).where(*branch, *common).order_by(order).limit(limit).subquery()
+                 for branch in alternatives]
+        seqs = sa.union(*(sa.select(part.c.stored_seq) for part in parts)).subquery()
+        chosen = sa.select(XapiStatement).where(XapiStatement.stored_seq.in_(sa.select(seqs.c.stored_seq)))
+    rows = list(db.session.scalars(chosen.order_by(order).limit(limit)))
     return rows[:query.limit], len(rows) > query.limit
 
 

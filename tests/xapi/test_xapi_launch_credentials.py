@@ -84,3 +84,12 @@ def test_registration_is_enforced_and_credentials_expire(app, client, demo):
         row.expires_at -= timedelta(seconds=61)
         commit()
     assert client.get("/xapi/statements", headers=headers).status_code == 401
+
+
+def test_the_cli_mints_a_working_credential(app, client, runner, demo):
+    result = runner.invoke(args=["xapi", "launch-credential", str(learner_id(app)), PACKAGE, "--seconds", "120"])
+    assert result.exit_code == 0, result.output
+    username, password = result.output.split()[0].split(":", 1)
+    assert client.get("/xapi/statements", headers=basic(username, password)).status_code == 200
+    refused = runner.invoke(args=["xapi", "launch-credential", str(learner_id(app)), "not an iri"])
+    assert refused.exit_code != 0 and "activityId" in refused.output
