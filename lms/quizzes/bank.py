@@ -177,6 +177,24 @@ def questions_in(category_id: int) -> list[tuple[Question, QuestionVersion]]:
         .where(Question.category_id == category_id).order_by(Question.name, Question.id)).all()]
 
 
+def search_questions(text: str = "", category_id: int | None = None, qtype: str | None = None,
+                     limit: int = 50) -> list[tuple[Question, QuestionVersion]]:
+    """Bank questions whose name or text holds ``text``, optionally of one category and type."""
+    query = (sa.select(Question, QuestionVersion)
+             .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
+                                            QuestionVersion.number == Question.version)))
+    text = (text or "").strip()[:200]
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(Question.name.ilike(pattern, escape="\\"),
+                                   QuestionVersion.text.ilike(pattern, escape="\\")))
+    if category_id:
+        query = query.where(Question.category_id == category_id)
+    if qtype:
+        query = query.where(Question.qtype == qtype)
+    return [tuple(row) for row in db.session.execute(query.order_by(Question.name, Question.id).limit(limit)).all()]
+
+
 # --- GIFT ----------------------------------------------------------------------------------
 
 
