@@ -51,6 +51,7 @@ def duplicate_course(source: Course, *, title: str, slug: str | None = None, dra
                 attachments=list(lesson.attachments or ()),
                 file_asset=assets.get(lesson.file_asset.name) if lesson.file_asset else None,
                 preview_asset=assets.get(lesson.preview_asset.name) if lesson.preview_asset else None)
+            db.session.add(new_lesson)
             new_lesson.section = new_section
     db.session.flush()
     render_course(copy)

@@ -27,7 +27,7 @@ SLUG_DESCRIPTION = _l("Leave empty to make it from the title.")
 
 
 def slug_field(label=_l("Address (slug)")) -> StringField:
-    return StringField(label, description=SLUG_DESCRIPTION, filters=[lambda value: (value or "").strip().lower()],
+    return StringField(label, description=SLUG_DESCRIPTION, filters=[lambda value: (value or "").strip()],
                        validators=[Optional(), Length(max=100), Regexp(SLUG_PATTERN, message=SLUG_MESSAGE)])
 
 

@@ -54,19 +54,21 @@ def course_form(course: Course | None) -> CourseForm:
     return form
 
 
-def course_form_problems(form: CourseForm, course: Course | None) -> bool:
-    """Checks across fields, each message put next to its field; True when the form may be saved."""
-    if form.slug is not None and form.slug.data and course_slug_taken(form.slug.data, course.id if course else None):
+def course_form_ok(form: CourseForm, course: Course | None) -> bool:
+    """Validate the fields and the rules across them, every message next to its field."""
+    valid = form.validate()
+    if form.slug is not None and form.slug.data and not form.slug.errors and course_slug_taken(
+            form.slug.data, course.id if course else None):
         form.slug.errors.append(_("This address is already taken."))
     if not form.targets_all.data and not (split_list(form.tiers.data) or split_list(form.regions.data)
                                           or form.dealers.data):
         form.targets_all.errors.append(_("Choose who sees the course: all dealers, tiers, regions or dealers."))
-    if form.certificate.data and form.validity_months.data is None:
+    if form.certificate.data and form.validity_months.data is None and not form.validity_months.errors:
         form.validity_months.errors.append(_("Enter the validity in months (0: the certificate does not expire)."))
-    if form.completion_rule.data == "exam_only" and not form.exam_id.data:
+    if form.completion_rule.data == "exam_only" and not form.exam_id.data and not form.exam_id.errors:
         form.completion_rule.errors.append(_("Choose the exam first: without one the lessons complete the course."))
-    return not (form.targets_all.errors or form.validity_months.errors or form.completion_rule.errors
-                or (form.slug is not None and form.slug.errors))
+    return valid and not (form.targets_all.errors or form.validity_months.errors or form.completion_rule.errors
+                          or (form.slug is not None and form.slug.errors))
 
 
 def apply_course_form(course: Course, form: CourseForm) -> None:
@@ -99,8 +101,8 @@ def builder_page(course: Course | None, form: CourseForm, status: int):
 def new_course():
     form = course_form(None)
     status = 200
-    if form.validate_on_submit():
-        if course_form_problems(form, None):
+    if form.is_submitted():
+        if course_form_ok(form, None):
             course = Course(slug=form.slug.data or new_course_slug(form.title.data), version=0, published=False)
             db.session.add(course)
             course.sections.append(CourseSection(title="", position=0))
@@ -109,8 +111,6 @@ def new_course():
             flash(_("Course created. Add lessons, then publish it."), "success")
             return redirect(url_for("courses.edit_course", course_id=course.id))
         status = 422
-    elif form.is_submitted():
-        status = 400
     return builder_page(None, form, status)
 
 
@@ -124,8 +124,8 @@ def edit_course(course_id: int):
     elif request.method == "GET":
         form.slug.data = course.slug
     status = 200
-    if form.validate_on_submit():
-        if course_form_problems(form, course):
+    if form.is_submitted():
+        if course_form_ok(form, course):
             if form.slug is not None and form.slug.data:
                 course.slug = form.slug.data
             apply_course_form(course, form)
@@ -133,8 +133,6 @@ def edit_course(course_id: int):
             flash(_("Course saved."), "success")
             return redirect(url_for("courses.edit_course", course_id=course.id))
         status = 422
-    elif form.is_submitted():
-        status = 400
     return builder_page(course, form, status)
 
 

@@ -121,6 +121,7 @@ def edit_lesson(course_id: int, lesson_id: int | None = None):
 
 def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks: dict) -> Lesson:
     section = next(s for s in course.sections if s.id == form.section_id.data)
+    slug = form.slug.data or (lesson.slug if lesson else None) or new_lesson_slug(course.id, form.title.data)
     if lesson is None:
         lesson = Lesson(course=course, attachments=[], position=len(section.lessons))
         db.session.add(lesson)
@@ -128,7 +129,7 @@ def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks:
     elif lesson.section is not section:
         lesson.section = section
         lesson.position = len(section.lessons)
-    lesson.slug = form.slug.data or lesson.slug or new_lesson_slug(course.id, form.title.data)
+    lesson.slug = slug
     lesson.title = form.title.data.strip()
     lesson.kind = form.kind.data
     lesson.required = form.required.data

@@ -41,13 +41,15 @@ def path_form(path: LearningPath | None) -> PathForm:
 
 
 def path_form_ok(form: PathForm, path: LearningPath | None) -> bool:
-    if form.slug.data and path_slug_taken(form.slug.data, path.id if path else None):
+    """Validate the fields and the rules across them, every message next to its field."""
+    valid = form.validate()
+    if form.slug.data and not form.slug.errors and path_slug_taken(form.slug.data, path.id if path else None):
         form.slug.errors.append(_("This address is already taken."))
     if not form.targets_all.data and not (split_list(form.tiers.data) or split_list(form.regions.data)):
         form.targets_all.errors.append(_("Choose who the path is for: all dealers, tiers or regions."))
-    if form.certificate.data and form.validity_months.data is None:
+    if form.certificate.data and form.validity_months.data is None and not form.validity_months.errors:
         form.validity_months.errors.append(_("Enter the validity in months (0: the certificate does not expire)."))
-    return not (form.slug.errors or form.targets_all.errors or form.validity_months.errors)
+    return valid and not (form.slug.errors or form.targets_all.errors or form.validity_months.errors)
 
 
 def apply_path_form(path: LearningPath, form: PathForm) -> None:
@@ -66,7 +68,7 @@ def edit_path(path_id: int | None = None):
     path = path_by_id(path_id) if path_id is not None else None
     form = path_form(path)
     status = 200
-    if form.validate_on_submit():
+    if form.is_submitted():
         if path_form_ok(form, path):
             if path is None:
                 path = LearningPath(slug="", position=len(all_paths()), steps=[])
@@ -76,8 +78,6 @@ def edit_path(path_id: int | None = None):
             flash(_("Learning path saved."), "success")
             return redirect(url_for("courses.edit_path", path_id=path.id))
         status = 422
-    elif form.is_submitted():
-        status = 422
     return path_page(path, form, status)
 
 
@@ -85,7 +85,7 @@ def path_page(path: LearningPath | None, form: PathForm, status: int = 200):
     add_form = PathCourseForm()
     courses = {}
     if path is not None:
-        courses = dict(db.session.execute(sa.select(Course.id, Course.title).where(Course.draft_of_id.is_(None))))
+        courses = dict(db.session.execute(sa.select(Course.id, Course.title).where(Course.draft_of_id.is_(None))).all())
         taken = {step.course_id for step in path.steps}
         add_form.course_id.choices = [SelectChoice(i, t) for i, t in sorted(courses.items(), key=lambda kv: kv[1])
                                       if i not in taken]
