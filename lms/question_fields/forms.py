@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import Form, HiddenField, StringField
+from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Length
 
 from lms.forms import PortalForm
@@ -39,7 +40,13 @@ class TextRowForm(RowForm):
 
 
 class LocalDecimalField(FiniteDecimalField):
-    """A decimal number as people type it: a decimal comma and spaces between digit groups are fine."""
+    """A decimal number as people type it: a decimal comma and spaces between digit groups are fine
+    (a text box with a decimal keypad: a number box refuses the comma Russian writes)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, render_kw=None, **kwargs):
+        super().__init__(*args, render_kw={"inputmode": "decimal", **(render_kw or {})}, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist and isinstance(valuelist[0], str):

@@ -78,7 +78,7 @@ class SingleChoiceForm(QuestionEditorForm):
     """Options; the correct one is ticked, others may earn partial credit."""
 
     list_names = ("options",)
-    options = FieldList(FormField(ChoiceRowForm), min_entries=2, max_entries=50)
+    options = FieldList(FormField(ChoiceRowForm), label=_l("Options"), min_entries=2, max_entries=50)
     shuffle = BooleanField(_l("Shuffle the options"), default=True)
     multiple = False
 
@@ -152,7 +152,7 @@ class ShortAnswerForm(QuestionEditorForm):
     """Accepted answers (``*`` matches anything), each with its credit."""
 
     list_names = ("answers",)
-    answers = FieldList(FormField(TextAnswerRowForm), min_entries=1, max_entries=50)
+    answers = FieldList(FormField(TextAnswerRowForm), label=_l("Accepted answers"), min_entries=1, max_entries=50)
     case_sensitive = BooleanField(_l("Letter case matters"))
 
     def load(self, definition):
@@ -179,7 +179,7 @@ class NumericalForm(QuestionEditorForm):
     """Accepted numbers, each with a tolerance and a credit."""
 
     list_names = ("answers",)
-    answers = FieldList(FormField(NumberAnswerRowForm), min_entries=1, max_entries=50)
+    answers = FieldList(FormField(NumberAnswerRowForm), label=_l("Accepted answers"), min_entries=1, max_entries=50)
 
     def load(self, definition):
         rows = [{"id": "", "value": None if a["value"] == "*" else Decimal(str(a["value"])),
@@ -213,8 +213,8 @@ class MatchingForm(QuestionEditorForm):
     """Pairs to match, plus wrong matches offered as distractors."""
 
     list_names = ("pairs", "distractors")
-    pairs = FieldList(FormField(PairRowForm), min_entries=2, max_entries=50)
-    distractors = FieldList(FormField(TextRowForm), min_entries=0, max_entries=50)
+    pairs = FieldList(FormField(PairRowForm), label=_l("Pairs"), min_entries=2, max_entries=50)
+    distractors = FieldList(FormField(TextRowForm), label=_l("Wrong matches (optional)"), min_entries=0, max_entries=50)
     shuffle = BooleanField(_l("Shuffle the items"), default=True)
 
     def load(self, definition):
@@ -235,7 +235,7 @@ class OrderingForm(QuestionEditorForm):
     """Items in the correct order (moved with the arrows); learners see them shuffled."""
 
     list_names = ("items",)
-    items = FieldList(FormField(TextRowForm), min_entries=2, max_entries=50)
+    items = FieldList(FormField(TextRowForm), label=_l("Items in the correct order"), min_entries=2, max_entries=50)
     grading = SelectField(_l("Grading"), default="adjacent_pairs", choices=[
         ("adjacent_pairs", _l("Per pair of neighbours kept together")),
         ("absolute_position", _l("Per item in its exact place"))])
