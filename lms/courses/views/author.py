@@ -73,7 +73,7 @@ def course_form_ok(form: CourseForm, course: Course | None) -> bool:
 
 def apply_course_form(course: Course, form: CourseForm) -> None:
     course.title = form.title.data.strip()
-    course.description = form.description.data or ""
+    course.description = (form.description.data or "").replace("\r\n", "\n")  # browsers send CRLF
     course.language = form.language.data
     course.product_line = (form.product_line.data or "").strip() or None
     if form.validity_months.data is not None:  # kept while the certificate is off, restored when it is on again

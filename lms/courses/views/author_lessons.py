@@ -134,7 +134,7 @@ def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks:
     lesson.kind = form.kind.data
     lesson.required = form.required.data
     lesson.minutes = form.minutes.data
-    lesson.body = form.body.data or ""
+    lesson.body = (form.body.data or "").replace("\r\n", "\n")  # browsers send CRLF; files and exports use LF
     lesson.video_url = (form.video_url.data or "").strip() or None if lesson.kind == "video" else None
     if "file" in checks:
         lesson.file_asset = save_asset(course, checks["file"])
