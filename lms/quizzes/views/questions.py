@@ -9,7 +9,7 @@ from lms.events import commit
 from lms.extensions import db
 from lms.question_fields import apply_list_action
 from lms.quizzes import bank
-from lms.quizzes.editors import QuestionEditorForm, editor_form_class, type_label
+from lms.quizzes.editors import BUILTIN_FORMS, QuestionEditorForm, editor_form_class, type_label
 from lms.quizzes.models import Question, QuestionCategory
 from lms.quizzes.present import chosen_values, render_text
 from lms.quizzes.registry import question_types
@@ -64,9 +64,7 @@ def _preview(qtype, content: dict | None) -> dict | None:
 
 
 def _page(form, qtype, *, category, question=None, version=None, content=None, status=200):
-    editor = f"quizzes/editors/{qtype.name}.html" if qtype.name in dict.fromkeys(
-        ("single_choice", "multiple_choice", "true_false", "short_answer", "numerical", "matching", "ordering",
-         "essay")) else "quizzes/editors/_plugin.html"
+    editor = f"quizzes/editors/{qtype.name}.html" if qtype.name in BUILTIN_FORMS else "quizzes/editors/_plugin.html"
     action = (url_for("quizzes.edit_question", question_id=question.id) if question
               else url_for("quizzes.new_question", category_id=category.id, qtype=qtype.name))
     return render_template("quizzes/question_editor.html", form=form, qtype_name=qtype.name,
