@@ -53,6 +53,7 @@ class QuestionEditorForm(EditorForm):
     text_format = SelectField(_l("Text format"), default="markdown")
     general_feedback = TextAreaField(_l("Feedback shown to everyone after answering"),
                                      validators=[Optional(), Length(max=20000)])
+    tags = StringField(_l("Tags, separated by commas"), validators=[Optional(), Length(max=900)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,6 +38,14 @@ def test_pick_search_filter_reorder_and_marks(app_factory):
     assert "Подходящих вопросов нет." in client.get(f"{url}?search=1&q=nothing-like-this").get_data(as_text=True)
     assert client.get(f"{url}?search=1&category=99999999999999&type=nope").status_code == 200
     token = csrf_token(client, url)
+    tagged = client.post(f"/quizzes/bank/questions/{q_true}", data={
+        "csrf_token": token, "name": "Небо", "text": "The sky is green.", "text_format": "moodle", "correct": "false",
+        "tags": "Небо, цвет,  небо "})
+    assert tagged.status_code == 303
+    assert 'value="Небо, цвет"' in client.get(f"/quizzes/bank/questions/{q_true}").get_data(as_text=True)
+    by_tag = client.get(f"{url}?search=1&tag=цвет").get_data(as_text=True)
+    assert re.findall(r'name="add-question_ids" value="(\d+)"', by_tag) == [str(q_true)]
+    assert '<option value="Небо">' in by_tag and "Небо, цвет" in by_tag
     add_token = re.search(r'name="add-csrf_token" type="hidden" value="([^"]+)"', found)[1]
     added = client.post(f"/quizzes/{quiz_id}/questions", data={
         "add-csrf_token": add_token, "add-question_ids": [str(q_true), str(q_essay), str(q_single)],

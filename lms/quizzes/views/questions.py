@@ -17,7 +17,7 @@ from lms.quizzes.views import bp
 from lms.quizzes.views.author import AUTHORS
 from lms.quizzes.views.learner import translate
 
-COMMON_FIELDS = ("csrf_token", "name", "text", "text_format", "general_feedback")
+COMMON_FIELDS = ("csrf_token", "name", "text", "text_format", "general_feedback", "tags")
 
 
 def editable_types() -> list[tuple[str, str]]:
@@ -87,6 +87,7 @@ def new_question(category_id: int, qtype: str):
     if content is not None:
         try:
             question = bank.create_question(category.id, qtype_obj.name, content)
+            bank.set_tags(question.id, form.tags.data)
         except bank.BankError as error:
             db.session.rollback()
             form.problems.extend(translate(p) for p in error.problems)
@@ -108,6 +109,7 @@ def edit_question(question_id: int):
     if request.method == "GET":
         form = form_class(formdata=None, obj=version)
         form.load(version.definition)
+        form.tags.data = bank.tags_text(question.tags)
         return _page(form, qtype, category=category, question=question, version=version,
                      content=bank.version_content(version))
     form, list_button = _posted_form(form_class)
@@ -117,6 +119,7 @@ def edit_question(question_id: int):
     if content is not None:
         try:
             _question, new_version = bank.edit_question(question_id, content)
+            bank.set_tags(question_id, form.tags.data)
         except bank.BankError as error:
             db.session.rollback()
             form.problems.extend(translate(p) for p in error.problems)

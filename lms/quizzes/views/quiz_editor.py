@@ -28,10 +28,12 @@ def picker(args) -> dict:
     qtype = args.get("type") or None
     if qtype not in question_types():
         qtype = None
-    searched = bool(text or category_id or qtype or args.get("search"))
-    results = bank.search_questions(text, category_id, qtype) if searched else []
+    tags = bank.all_tags()
+    tag = args.get("tag") if args.get("tag") in tags else None
+    searched = bool(text or category_id or qtype or tag or args.get("search"))
+    results = bank.search_questions(text, category_id, qtype, tag=tag) if searched else []
     paths = {c.id: path for c, _depth, path in bank.category_tree()}
-    return {"text": text, "category_id": category_id, "qtype": qtype, "searched": searched,
+    return {"text": text, "category_id": category_id, "qtype": qtype, "tag": tag, "tags": tags, "searched": searched,
             "results": [(q, v, paths.get(q.category_id, "")) for q, v in results],
             "categories": bank.category_tree(), "types": editable_types()}
 
