@@ -113,3 +113,24 @@ def test_a_new_version_is_drafted_then_published_with_the_recertification_choice
         assert course.version == 2 and db.session.get(Course, draft_id) is None
         assert [lesson.title for s in course.sections for lesson in s.lessons] == ["Lesson 0", "Урок обновлён"]
         assert db.session.scalar(sa.select(LessonProgress.lesson_id)) == lessons["l0"]  # progress kept
+
+
+def test_a_path_is_shown_only_to_its_audience(app, login_as):
+    from lms.auth.models import Dealer, User
+    from lms.courses.models import LearningPathCourse
+
+    a = make_course(app, "npk-basics")
+    with app.app_context():
+        learner = db.session.scalar(sa.select(User).where(User.email.like("learner@%")))
+        tier = db.session.get(Dealer, learner.dealer_id).tier
+        path = LearningPath(slug="seller", title="Путь продавца", tiers=["no-such-tier"], regions=[],
+                            targets_all=False)
+        path.steps.append(LearningPathCourse(course_id=a, position=0))
+        db.session.add(path)
+        commit()
+    assert "Путь продавца" not in login_as("learner").get("/courses/").get_data(as_text=True)
+    assert "Путь продавца" in login_as("author").get("/courses/").get_data(as_text=True)  # staff see every path
+    with app.app_context():
+        db.session.scalar(sa.select(LearningPath)).tiers = [tier]
+        commit()
+    assert "Путь продавца" in login_as("learner").get("/courses/").get_data(as_text=True)
