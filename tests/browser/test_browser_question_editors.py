@@ -95,3 +95,20 @@ def test_author_makes_one_question_of_each_type_with_a_live_preview(live_server,
         kinds = db.session.scalars(sa.select(Question.qtype).order_by(Question.id)).all()
     assert kinds == ["single_choice", "multiple_choice", "true_false", "short_answer", "numerical", "matching",
                      "ordering", "essay"]
+
+    # The quiz editor: find the questions by category, tick them, then drag the last one to the top.
+    page.goto(base + "/quizzes/manage")
+    page.get_by_label("Название").first.fill("Экзамен")
+    page.get_by_role("button", name="Создать").click()
+    page.locator("#pick-category").select_option(label="Редактор")
+    page.get_by_role("button", name="Найти").click()
+    boxes = page.locator('#quiz-picker input[name="add-question_ids"]')
+    expect(boxes).to_have_count(8)
+    for n in range(8):
+        boxes.nth(n).check()
+    page.get_by_role("button", name="Добавить отмеченные вопросы").click()
+    expect(page.get_by_text("Добавлено вопросов: 8.")).to_be_visible()
+    rows = page.locator("table.quiz-fixed tbody tr")
+    rows.nth(7).locator("td").first.drag_to(rows.nth(0).locator("td").first)  # by the row's number cell
+    expect(rows.nth(0)).to_contain_text("Вопрос 8")
+    shot(page, "issue19-quiz-editor")
