@@ -265,8 +265,7 @@ def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, ch
     if values["feedback"] not in QUIZ_FEEDBACK:
         problems.add(toml_path, line, "In [quiz], feedback must be one of: %(values)s.", values=", ".join(QUIZ_FEEDBACK))
     if values["completion"] not in COMPLETION_RULES:
-        problems.add(toml_path, line, "In [quiz], completion must be one of: %(values)s.",
-                     values=", ".join(COMPLETION_RULES))
+        problems.add(toml_path, line, "In [quiz], completion must be one of: %(values)s.", values=", ".join(COMPLETION_RULES))
     name = values["file"]
     if name is None:
         return None
@@ -352,15 +351,13 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
     targeting = _load_targeting(values["targeting"] or {}, text, toml_path, problems)
     validity = template = None
     if values["certificate"] is not None:
-        certificate = _read_table(values["certificate"], {"validity_months": (int, 0), "template": (str, None)},
-                                  problems, toml_path, text, prefix="certificate.",
-                                  start=_line_of(text, "certificate") or 1)
+        certificate = _read_table(values["certificate"], {"validity_months": (int, 0), "template": (str, None)}, problems,
+                                  toml_path, text, prefix="certificate.", start=_line_of(text, "certificate") or 1)
         validity, template = certificate["validity_months"], certificate["template"]
         if validity < 0:
             problems.add(toml_path, _line_of(text, "validity_months"), "validity_months must not be negative.")
         if template is not None and not SLUG_RE.match(template):
-            problems.add(toml_path, _line_of(text, "template"),
-                         "template must name a file of templates/certificates/pdf/ without “.html”.")
+            problems.add(toml_path, _line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
     quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz) if values["quiz"] is not None else None
     assets = _load_assets(course_dir, problems)
     lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
