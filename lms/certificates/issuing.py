@@ -75,6 +75,7 @@ def course_dict(course) -> dict:
         "language": course.language,
         "product_line": course.product_line,
         "certificate_validity_months": course.certificate_validity_months,
+        "certificate_template": course.certificate_template,
     }
 
 

@@ -21,7 +21,9 @@ from flask import current_app
 from lms.certificates import storage
 from lms.certificates.issuing import IssueOutcome, certificate_info, course_dict, issue_certificate
 from lms.certificates.models import Certificate
-from lms.certificates.render import certificate_context, default_labels, default_template_source, render_certificate
+from lms.certificates.render import (
+    certificate_context, default_labels, default_template_source, named_template_source, render_certificate,
+)
 from lms.certificates.runtime import runtime, verify_url
 from lms.certificates.signing import sign_pdf
 from lms.coordination import heartbeat, leases, wakeup
@@ -38,7 +40,8 @@ _RENDER_LOCK = threading.Lock()
 
 def render_signed_pdf(*, course: dict, values: dict) -> bytes:
     """Render the course's template (a plugin's or the default) with plain values and sign it."""
-    template = plugin_manager().hook.lms_certificate_template(course=course) or default_template_source()
+    template = (plugin_manager().hook.lms_certificate_template(course=course)
+                or named_template_source(course.get("certificate_template")) or default_template_source())
     context = certificate_context(labels=default_labels(values["locale"]), **values)
     from lms.observability.metrics import timed_certificate_step
 

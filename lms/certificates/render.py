@@ -6,6 +6,7 @@ import datetime
 import functools
 import logging
 import mimetypes
+import re
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -182,6 +183,14 @@ def render_certificate_html(template_source: str, context: dict) -> str:
 def default_template_source() -> str:
     """The shipped default certificate template (A4 landscape, ru/en labels from the context)."""
     return DEFAULT_TEMPLATE_PATH.read_text(encoding="utf-8")
+
+
+def named_template_source(name: str | None) -> str | None:
+    """A template the course builder chose: ``templates/certificates/pdf/<name>.html``, or None."""
+    if not name or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+        return None
+    path = DEFAULT_TEMPLATE_PATH.parent / f"{name}.html"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
 def certificate_context(

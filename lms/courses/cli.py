@@ -1,4 +1,4 @@
-"""``lms import content/`` and ``lms export <slug> DIR``: courses as files."""
+"""``lms import content/``, ``lms export <slug> DIR`` and ``lms export-paths DIR``: courses and paths as files."""
 from __future__ import annotations
 
 import click
@@ -51,3 +51,13 @@ def export_command(slug, directory):
     except FileExistsError:
         raise click.ClickException(f"{directory}/{slug} exists and is not empty.") from None
     click.echo(f"Exported to {target}")
+
+
+@click.command("export-paths")
+@click.argument("directory", type=click.Path(file_okay=False))
+@with_appcontext
+def export_paths_command(directory):
+    """Write every learning path to DIRECTORY/paths.toml (what ``lms import`` reads back)."""
+    from lms.courses.paths import export_paths
+
+    click.echo(f"Exported to {export_paths(directory)}")

@@ -42,10 +42,12 @@ def course_toml(course: CourseSource) -> str:
         {"tiers": list(target.tiers) or None, "regions": list(target.regions) or None, "dealers": list(target.dealers) or None}))
     if course.certificate_validity_months is not None:
         lines += ["", "[certificate]", f"validity_months = {course.certificate_validity_months}"]
+        lines += _toml_lines({"template": course.certificate_template})
     if course.quiz is not None:
         quiz = course.quiz
         lines += ["", "[quiz]"] + _toml_lines({"file": quiz.file_name, "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
-                                               "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback})
+                                               "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
+                                               "completion": None if quiz.completion == "lessons_and_exam" else quiz.completion})
     for section in course.sections:
         lines += ["", "[[sections]]", f"title = {_toml_value(section.title)}", "lessons = ["]
         lines += [f"    {_toml_value(lesson.file_name)}," for lesson in section.lessons] + ["]"]

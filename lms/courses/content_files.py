@@ -24,7 +24,9 @@ ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently 
     dealers = ["2310000001"]         # dealer tax ids (ИНН)
     [certificate]                    # optional: present = a certificate is issued on completion
     validity_months = 24             # 0 = never expires (default)
+    template = "default"             # optional: a file of templates/certificates/pdf/ without .html
     [quiz]                           # optional
+    completion = "exam_only"         # or "lessons_and_exam" (default): what completes the course
     file = "final-exam.gift"         # required in [quiz]; a GIFT file next to course.toml
     pass_percent = 80                # 1..100, default 80
     max_attempts = 3                 # 0 = unlimited (default)
@@ -248,8 +250,9 @@ COURSE_SPEC = {
 TARGETING_SPEC = {"all": (bool, False), "tiers": ("list[str]", ()), "regions": ("list[str]", ()), "dealers": ("list[str]", ())}
 QUIZ_SPEC = {
     "file": (str, REQUIRED), "pass_percent": (int, 80), "max_attempts": (int, 0), "time_limit_minutes": (int, 0),
-    "shuffle": (bool, True), "feedback": (str, "after_submit"),
+    "shuffle": (bool, True), "feedback": (str, "after_submit"), "completion": (str, "lessons_and_exam"),
 }
+COMPLETION_RULES = ("lessons_and_exam", "exam_only")
 SECTION_SPEC = {"title": (str, ""), "lessons": ("list[str]", REQUIRED)}
 
 
@@ -261,6 +264,8 @@ def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, ch
         problems.add(toml_path, line, "In [quiz], pass_percent must be 1..100 and the other numbers not negative.")
     if values["feedback"] not in QUIZ_FEEDBACK:
         problems.add(toml_path, line, "In [quiz], feedback must be one of: %(values)s.", values=", ".join(QUIZ_FEEDBACK))
+    if values["completion"] not in COMPLETION_RULES:
+        problems.add(toml_path, line, "In [quiz], completion must be one of: %(values)s.", values=", ".join(COMPLETION_RULES))
     name = values["file"]
     if name is None:
         return None
@@ -344,12 +349,15 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
     if values["title"] is not None and not values["title"].strip():
         problems.add(toml_path, _line_of(text, "title"), "The title must not be empty.")
     targeting = _load_targeting(values["targeting"] or {}, text, toml_path, problems)
-    validity = None
+    validity = template = None
     if values["certificate"] is not None:
-        validity = _read_table(values["certificate"], {"validity_months": (int, 0)}, problems, toml_path, text,
-                               prefix="certificate.", start=_line_of(text, "certificate") or 1)["validity_months"]
+        certificate = _read_table(values["certificate"], {"validity_months": (int, 0), "template": (str, None)}, problems,
+                                  toml_path, text, prefix="certificate.", start=_line_of(text, "certificate") or 1)
+        validity, template = certificate["validity_months"], certificate["template"]
         if validity < 0:
             problems.add(toml_path, _line_of(text, "validity_months"), "validity_months must not be negative.")
+        if template is not None and not SLUG_RE.match(template):
+            problems.add(toml_path, _line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
     quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz) if values["quiz"] is not None else None
     assets = _load_assets(course_dir, problems)
     lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
@@ -361,7 +369,7 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
         return None
     return CourseSource(course_dir.name, values["title"], values["description"], values["language"], values["published"],
                         targeting, validity, quiz, sections, tuple(assets[name] for name in sorted(assets)), course_dir,
-                        product_line=(values["product_line"] or "").strip() or None)
+                        product_line=(values["product_line"] or "").strip() or None, certificate_template=template)
 
 
 def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:

@@ -77,6 +77,8 @@ class QuizSource:
     time_limit_minutes: int = 0
     shuffle: bool = True
     feedback: str = "after_submit"
+    # How the course is completed: "lessons_and_exam" or "exam_only" (the course's completion rule).
+    completion: str = "lessons_and_exam"
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class CourseSource:
     assets: tuple[AssetSource, ...]
     path: Path = field(compare=False)
     product_line: str | None = None
+    certificate_template: str | None = None  # a template under templates/certificates/pdf/, None: the default
 
     @property
     def lessons(self) -> tuple[LessonSource, ...]:

@@ -1,11 +1,7 @@
 """``content/`` ↔ database: validate everything, then create or update courses by slug; export back.
 
-Besides the course folders (see content_files), an optional ``content/paths.toml`` defines learning paths::
-
-    [[paths]]
-    slug = "seller"
-    title = "Продавец удобрений"
-    courses = ["fertilizer-safety", "npk-product-line"]   # later courses unlock as earlier ones are completed
+Besides the course folders (see content_files), an optional ``content/paths.toml`` defines learning
+paths (format in lms.courses.paths, which also writes it back).
 """
 from __future__ import annotations
 
@@ -22,7 +18,8 @@ from lms.courses.content_files import (
     AssetSource, ContentError, ContentProblem, CourseSource, LessonSource, QuizSource, SectionSource, Targeting,
     SLUG_RE, load_content_root,
 )
-from lms.courses.models import Course, CourseSection, LearningPath, LearningPathCourse, Lesson
+from lms.courses.models import Course, CourseSection, LearningPath, Lesson
+from lms.courses.paths import apply_entry
 from lms.courses.services import (
     assign, check_file, embeddable_url, find_course, optional_module, publish_course, render_course, save_asset,
     set_targets, upload_limits, asset_key,
@@ -100,7 +97,7 @@ def import_content(path: str | Path) -> list[ImportResult]:
 
 
 def _load_paths(root: Path, slugs: set[str], problems: list[ContentProblem]) -> list[dict]:
-    """Read the optional ``paths.toml``: ``[[paths]]`` with slug, title and courses (slugs, in order)."""
+    """Read the optional ``paths.toml`` (format in lms.courses.paths) into plain entries."""
     path = root / "paths.toml"
     if not path.is_file():
         return []
@@ -114,33 +111,44 @@ def _load_paths(root: Path, slugs: set[str], problems: list[ContentProblem]) -> 
     entries = []
     for entry in table.get("paths", []):
         slug, title, courses = entry.get("slug"), entry.get("title"), entry.get("courses")
+        audience, certificate = entry.get("audience"), entry.get("certificate", {})
         if not (isinstance(slug, str) and SLUG_RE.match(slug) and isinstance(title, str) and title.strip()
                 and isinstance(courses, list) and courses and all(isinstance(c, str) for c in courses)):
             problems.append(ContentProblem("paths.toml", None, N_(
                 "Each [[paths]] needs a slug, a title and a non-empty list of course slugs."), {}))
             continue
+        tiers, regions = ((audience or {}).get("tiers", []), (audience or {}).get("regions", []))
+        validity = certificate.get("validity_months") if isinstance(certificate, dict) else -1
+        if (audience is not None and not (isinstance(audience, dict) and _strings(tiers) and _strings(regions)
+                                          and (tiers or regions))) or not (
+                validity is None or (isinstance(validity, int) and not isinstance(validity, bool) and validity >= 0)):
+            problems.append(ContentProblem("paths.toml", None, N_(
+                "In the path “%(slug)s”, audience needs tiers or regions (lists of text) and certificate a "
+                "validity_months of 0 or more."), {"slug": slug}))
+            continue
         for course_slug in courses:
             if course_slug not in known:
                 problems.append(ContentProblem("paths.toml", None, N_("There is no course “%(slug)s”."),
                                                {"slug": course_slug}))
-        entries.append({"slug": slug, "title": title.strip(), "courses": list(dict.fromkeys(courses))})
+        entries.append({"slug": slug, "title": title.strip(), "courses": list(dict.fromkeys(courses)),
+                        "targets_all": audience is None, "tiers": sorted(tiers), "regions": sorted(regions),
+                        "certificate_validity_months": validity if "certificate" in entry else None})
     return entries
+
+
+def _strings(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
 
 
 def _sync_paths(entries: list[dict]) -> None:
     for position, entry in enumerate(entries):
         path = db.session.scalar(sa.select(LearningPath).where(LearningPath.slug == entry["slug"]))
         if path is None:
-            path = LearningPath(slug=entry["slug"])
+            path = LearningPath(slug=entry["slug"], title=entry["title"], tiers=[], regions=[])
             db.session.add(path)
-        assign(path, title=entry["title"], position=position)
+        assign(path, position=position)
         ids = dict(db.session.execute(sa.select(Course.slug, Course.id).where(Course.slug.in_(entry["courses"]))).all())
-        wanted = [ids[slug] for slug in entry["courses"]]
-        if [step.course_id for step in path.steps] != wanted:
-            path.steps[:] = []
-            db.session.flush()
-            path.steps.extend(LearningPathCourse(course_id=course_id, position=index)
-                              for index, course_id in enumerate(wanted))
+        apply_entry(path, entry, [ids[slug] for slug in entry["courses"]])
     db.session.flush()
 
 
@@ -152,7 +160,11 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
         db.session.add(course)
     changed = assign(course, title=source.title, description=source.description, language=source.language,
                      product_line=source.product_line,
-                     certificate_validity_months=source.certificate_validity_months)
+                     certificate_validity_months=source.certificate_validity_months,
+                     certificate_template=source.certificate_template,
+                     completion_rule=source.quiz.completion if source.quiz else "lessons_and_exam")
+    if source.certificate_validity_months is not None:
+        assign(course, certificate_months_kept=source.certificate_validity_months)
     target = source.targeting
     set_targets(course, targets_all=target.all, tiers=target.tiers, regions=target.regions,
                 dealer_ids=[dealers[tax_id] for tax_id in target.dealers])
@@ -249,10 +261,11 @@ def course_source(course: Course) -> CourseSource:
     if exported:
         text, settings = exported
         quiz = QuizSource(f"{course.slug}.gift", text, **{k: settings[k] for k in (
-            "pass_percent", "max_attempts", "time_limit_minutes", "shuffle", "feedback") if k in settings})
+            "pass_percent", "max_attempts", "time_limit_minutes", "shuffle", "feedback") if k in settings},
+            completion=course.completion_rule)
     return CourseSource(course.slug, course.title, course.description, course.language, course.published, targeting,
                         course.certificate_validity_months, quiz, tuple(sections), assets, Path("."),
-                        product_line=course.product_line)
+                        product_line=course.product_line, certificate_template=course.certificate_template)
 
 
 def export_course(slug: str, directory: str | Path) -> Path:

@@ -2,12 +2,13 @@
 completion after a passed quiz."""
 from pathlib import Path
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from lms import hookimpl
 from lms.plugins import domain_setup_hooks
 from lms.courses import models  # noqa: F401  (the tables belong to the metadata from start-up)
+from lms.courses.access import EDITOR_ROLES
 from lms.plugins import NavItem
 
 HERE = Path(__file__).resolve().parent
@@ -20,19 +21,26 @@ lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup
 
 @hookimpl
 def lms_app_created(app):
-    from lms.courses.cli import export_command, import_command
+    from lms.courses.cli import export_command, export_paths_command, import_command
     from lms.courses.rendering import build_renderer
 
     app.extensions["lms_markdown"] = build_renderer(app)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(export_paths_command)
 
 
 @hookimpl
 def lms_tpl_nav_items(user):
     if not user.is_authenticated:
         return None
-    return NavItem(key="courses", label=_("Training"), url=url_for("courses.catalogue"), order=10)
+    items = [NavItem(key="courses", label=_("Training"), url=url_for("courses.catalogue"), order=10)]
+    if user.role in EDITOR_ROLES:
+        items.append(NavItem(key="course-editor", label=_("Course editor"), url=url_for("courses.manage"), order=20))
+        if "quizzes.bank_page" in current_app.view_functions:  # the quiz domain may be switched off
+            items.append(NavItem(key="question-bank", label=_("Question bank"), url=url_for("quizzes.bank_page"),
+                                 order=31))
+    return items
 
 
 @hookimpl

@@ -10,6 +10,8 @@ from lms.extensions import db
 from lms.timeutil import utcnow
 
 LESSON_KINDS = ("markdown", "pdf", "video", "attachment")
+# How a course with an exam is completed: every required lesson and the exam, or the exam alone.
+COMPLETION_RULES = ("lessons_and_exam", "exam_only")
 TARGET_KINDS = ("tier", "region", "dealer")
 
 
@@ -17,6 +19,8 @@ class Course(db.Model):
     """A course; learners see it once published and targeted at them. ``version`` counts publications."""
 
     __tablename__ = "course"
+    __table_args__ = (
+        sa.CheckConstraint("completion_rule IN ('lessons_and_exam', 'exam_only')", name="completion_rule_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
@@ -29,7 +33,17 @@ class Course(db.Model):
     product_line: Mapped[str | None] = mapped_column(sa.String(120))
     # None: no certificate for this course; 0: a certificate that never expires.
     certificate_validity_months: Mapped[int | None] = mapped_column()
+    # The validity the author last set, kept while the certificate is switched off so that
+    # switching it back on restores it instead of silently becoming "never expires".
+    certificate_months_kept: Mapped[int | None] = mapped_column()
+    # A file name under templates/certificates/pdf/ without ".html"; None is the default template.
+    certificate_template: Mapped[str | None] = mapped_column(sa.String(100))
+    completion_rule: Mapped[str] = mapped_column(sa.String(20), default="lessons_and_exam",
+                                                 server_default="lessons_and_exam")
     targets_all: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # A draft of the next version of a published course: publishing it updates that course (whose
+    # learners keep their progress, matched by lesson slug) and removes the draft.
+    draft_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id", ondelete="CASCADE"), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -155,7 +169,11 @@ class CourseCompletionRecord(db.Model):
 
 
 class LearningPath(db.Model):
-    """An ordered list of courses: a course unlocks when every earlier one is completed."""
+    """An ordered list of courses: a course unlocks when every earlier one is completed.
+
+    The audience is all dealers or the listed tiers and regions; ``certificate_validity_months``
+    is None when completing the whole path earns no certificate of its own (0: never expires).
+    """
 
     __tablename__ = "learning_path"
 
@@ -163,6 +181,10 @@ class LearningPath(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(100), unique=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     position: Mapped[int] = mapped_column(default=0)
+    targets_all: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    tiers: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    regions: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    certificate_validity_months: Mapped[int | None] = mapped_column()
 
     steps: Mapped[list[LearningPathCourse]] = relationship(
         cascade="all, delete-orphan", order_by="LearningPathCourse.position")

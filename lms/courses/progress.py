@@ -61,15 +61,20 @@ def required_lessons_done(user_id: int, course_id: int) -> bool:
 
 
 def evaluate_course_completion(user_id: int, course_id: int) -> CourseCompletion | None:
-    """Record the course as completed when all required lessons are done and every requirement is met.
+    """Record the course as completed when every requirement is met and, unless the course's
+    completion rule is "the exam alone" (and it has an exam), all required lessons are done.
 
     Returns the new ``CourseCompletion`` (and emits ``lms_course_completed``) only when newly
     completed for the course's current version; otherwise None.
     """
     course = db.session.get(Course, course_id)
-    if course is None or not course.published or not required_lessons_done(user_id, course_id):
+    if course is None or not course.published:
         return None
     requirements = [r for r in plugin_manager().hook.lms_course_requirements(user_id=user_id, course_id=course_id) if r]
+    # "The exam alone" needs an exam to stand on; a course without one is completed by its lessons.
+    exam_alone = course.completion_rule == "exam_only" and bool(requirements)
+    if not exam_alone and not required_lessons_done(user_id, course_id):
+        return None
     if not all(requirement.met for requirement in requirements):
         return None
     scores = [r.score_percent for r in requirements if r.score_percent is not None]

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from lms.courses.access import visible_course_ids
+from lms.courses.access import STAFF_SEE_ALL, visible_course_ids
 from lms.courses.models import (
     Course, CourseCompletionRecord, CourseSection, LearningPath, LearningPathCourse, Lesson, LessonProgress,
 )
+from lms.courses.paths import path_visible_to
 from lms.courses.services import optional_module
 from lms.extensions import db
 from lms.plugins import plugin_manager
@@ -67,6 +68,8 @@ def catalogue(user) -> tuple[list[PathView], list[CourseCard]]:
     paths: dict[int, PathView] = {}
     in_paths = set()
     for path, course_id in steps:
+        if not path_visible_to(path, user, STAFF_SEE_ALL):
+            continue
         view = paths.setdefault(path.id, PathView(path))
         card = cards.get(course_id)
         if card is None:

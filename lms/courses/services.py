@@ -17,7 +17,13 @@ from lms.courses.uploads import MIME_TYPES, UploadCheck, check_upload, storage_p
 from lms.events import emit
 from lms.extensions import db
 
-RESERVED_SLUGS = frozenset({"manage", "assets", "lessons", "static"})
+CERTIFICATE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "certificates" / "pdf"
+
+
+def certificate_templates() -> list[str]:
+    """Names of the certificate templates shipped under templates/certificates/pdf/ ("default" first)."""
+    names = sorted(path.stem for path in CERTIFICATE_TEMPLATES.glob("*.html"))
+    return sorted(names, key=lambda name: name != "default")
 
 
 def upload_limits() -> dict[str, int]:

@@ -177,6 +177,70 @@ def questions_in(category_id: int) -> list[tuple[Question, QuestionVersion]]:
         .where(Question.category_id == category_id).order_by(Question.name, Question.id)).all()]
 
 
+MAX_TAGS_TEXT = 1000
+
+
+def parse_tags(text: str) -> list[str]:
+    """"Посев, техника ,посев" → ["Посев", "техника"]: trimmed, no "|", each once (case-insensitively)."""
+    seen, out = set(), []
+    for tag in (text or "").split(","):
+        tag = " ".join(tag.replace("|", " ").split())[:60]
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            out.append(tag)
+    return out
+
+
+def stored_tags(tags: list[str]) -> str:
+    """The column's form, "|a|b|" (empty without tags); raises BankError when too long."""
+    text = "|" + "|".join(tags) + "|" if tags else ""
+    if len(text) > MAX_TAGS_TEXT:
+        raise BankError([_l("Too many tags.")])
+    return text
+
+
+def tags_text(stored: str) -> str:
+    """The tags as the author typed them: "a, b"."""
+    return ", ".join(t for t in (stored or "").split("|") if t)
+
+
+def set_tags(question_id: int, text: str) -> None:
+    question = db.session.get(Question, question_id)
+    question.tags = stored_tags(parse_tags(text))
+    db.session.flush()
+
+
+def all_tags() -> list[str]:
+    """Every tag in the bank, sorted, for the quiz editor's filter."""
+    tags = {t for stored in db.session.scalars(sa.select(Question.tags).where(Question.tags != "").distinct())
+            for t in stored.split("|") if t}
+    return sorted(tags, key=str.casefold)
+
+
+def search_questions(text: str = "", category_id: int | None = None, qtype: str | None = None,
+                     limit: int = 50, tag: str | None = None) -> list[tuple[Question, QuestionVersion]]:
+    """Bank questions whose name or text holds ``text``, optionally of one category, type and tag."""
+    query = (sa.select(Question, QuestionVersion)
+             .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
+                                            QuestionVersion.number == Question.version)))
+    text = (text or "").strip()[:200]
+    if text:
+        pattern = "%" + _escape_like(text) + "%"
+        query = query.where(sa.or_(Question.name.ilike(pattern, escape="\\"),
+                                   QuestionVersion.text.ilike(pattern, escape="\\")))
+    if category_id:
+        query = query.where(Question.category_id == category_id)
+    if qtype:
+        query = query.where(Question.qtype == qtype)
+    if tag:
+        query = query.where(Question.tags.like("%|" + _escape_like(tag) + "|%", escape="\\"))
+    return [tuple(row) for row in db.session.execute(query.order_by(Question.name, Question.id).limit(limit)).all()]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 # --- GIFT ----------------------------------------------------------------------------------
 
 

@@ -1,14 +1,15 @@
-"""Author forms: quiz settings, categories, GIFT upload, question editing, essay grading."""
+"""Author forms: quiz settings, categories, GIFT upload, picking questions, essay grading (editors: editors.py)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from lms.forms import PortalForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.bounds import MAX_ID  # past it, a question number is a field error, not a 500
 from lms.forms_fields import FiniteDecimalField
 
 GRADING_LABELS = {"highest": _l("Highest grade"), "last": _l("Last attempt"), "first": _l("First attempt"),
@@ -57,20 +58,10 @@ class GiftUploadForm(PortalForm):
     file = FileField(_l("GIFT file"), validators=[FileRequired()])
 
 
-class QuestionForm(PortalForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
-    text = TextAreaField(_l("Question text"), validators=[DataRequired()])
-    text_format = SelectField(_l("Text format"), default="moodle")
-    general_feedback = TextAreaField(_l("General feedback"), validators=[Optional()])
-    definition = TextAreaField(_l("Answers (JSON)"), validators=[DataRequired()])
+class AddQuestionsForm(PortalForm):
+    """Questions ticked in the bank search results; their ids come from the page, never typed."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.text_format.choices = [SelectChoice(f, f) for f in ("moodle", "html", "markdown", "plain")]
-
-
-class AddQuestionForm(PortalForm):
-    question_id = IntegerField(_l("Question number"), validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    question_ids = SelectMultipleField(_l("Questions"), validate_choice=False)
     max_mark = FiniteDecimalField(_l("Mark"), default=1, places=2, validators=[InputRequired(), NumberRange(0.01, 1000)])
 
 
@@ -86,11 +77,3 @@ class QuizAuthorForm(PortalForm):
 class GradeForm(PortalForm):
     mark = FiniteDecimalField(_l("Mark"), places=2, validators=[InputRequired()])
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=10000)])
-
-
-class NewQuestionForm(QuestionForm):
-    qtype = SelectField(_l("Type"))
-
-    def __init__(self, *args, type_names=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.qtype.choices = [SelectChoice(name, name) for name in type_names]

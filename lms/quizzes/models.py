@@ -37,6 +37,8 @@ class Question(db.Model):
     name: Mapped[str] = mapped_column(sa.String(255))
     qtype: Mapped[str] = mapped_column(sa.String(40))
     version: Mapped[int] = mapped_column(default=1)
+    # "|tag one|tag two|": bank metadata for search, not part of a version (see bank.tags_text)
+    tags: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

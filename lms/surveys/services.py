@@ -48,7 +48,8 @@ def update_survey(survey: Survey, *, title: str, questions, description: str = "
     if opens_at and closes_at and closes_at <= opens_at:
         raise SurveyRefused(N_("The survey must close after it opens."))
     clean_questions = validate_survey(questions)
-    if not clean_questions:
+    # A draft may be saved before its questions are added one by one; a published survey may not lose them all.
+    if not clean_questions and survey.status == "published":
         raise SurveyRefused(N_("Add at least one question."))
     if survey.id is not None and response_count(survey.id) and (
             clean_questions != survey.questions or bool(anonymous) != survey.anonymous):
@@ -83,8 +84,22 @@ def targeting_of(survey_id: int) -> dict[str, list[str]]:
     return result
 
 
+def set_questions(survey: Survey, questions: list) -> list[dict]:
+    """Replace the survey's questions (the question editor); raises DefinitionError or SurveyRefused."""
+    clean_questions = validate_survey(questions)
+    if not clean_questions and survey.status == "published":
+        raise SurveyRefused(N_("Add at least one question."))
+    if response_count(survey.id) and clean_questions != survey.questions:
+        raise SurveyRefused(N_("People have already answered: the questions and anonymity can no longer change."))
+    survey.questions = clean_questions
+    db.session.flush()
+    return clean_questions
+
+
 def publish_survey(survey: Survey) -> None:
-    """Make a draft visible to its audience (within its open window)."""
+    """Make a draft visible to its audience (within its open window); a survey needs a question first."""
+    if not survey.questions:
+        raise SurveyRefused(N_("Add at least one question."))
     if survey.status != "published":
         survey.status, survey.published_at = "published", utcnow()
 

@@ -1,29 +1,20 @@
-"""The quick-poll form."""
+"""The quick-poll form: the poll's settings joined to one question editor of the shared field system."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from lms.forms import PortalForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Optional
 
-KIND_LABELS = {
-    "single_choice": _l("One option"),
-    "multiple_choice": _l("Several options"),
-    "rating": _l("Rating 1–5"),
-    "nps": _l("Would recommend (NPS 0–10)"),
-    "short_text": _l("Short text"),
-}
+from lms.question_fields import EditorForm
+
+_JOINED: dict[type, type] = {}
 
 
-class PollForm(PortalForm):
-    question = StringField(_l("Question"), validators=[DataRequired(message=_l("Enter the question.")),
-                                                       Length(max=200)])
-    kind = SelectField(_l("Answer type"), choices=[SelectChoice(k, label) for k, label in KIND_LABELS.items()])
-    options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)])
-    questions_json = TextAreaField(_l("Or a short survey: questions as JSON (replaces the single question)"),
-                                   validators=[Optional(), Length(max=50000)])
+class PollSettingsForm(EditorForm):
+    """Who is asked and until when; the question's own fields come from its field type's form."""
+
     anonymous = BooleanField(_l("Anonymous"))
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     tiers = SelectMultipleField(_l("Dealer tiers"), validate_choice=True)
@@ -34,3 +25,11 @@ class PollForm(PortalForm):
         self.tiers.choices = [SelectChoice(tier, tier) for tier in choices["tier"]]
         self.regions.choices = [SelectChoice(region, region) for region in choices["region"]]
         self.dealers.choices = [SelectChoice(dealer_id, name) for dealer_id, name in choices["dealer"]]
+
+
+def poll_form_class(field_type) -> type:
+    """The poll form for one kind of question: the kind's editor plus the poll's settings."""
+    if field_type.form_class not in _JOINED:
+        _JOINED[field_type.form_class] = type(f"Poll{field_type.form_class.__name__}",
+                                              (field_type.form_class, PollSettingsForm), {})
+    return _JOINED[field_type.form_class]

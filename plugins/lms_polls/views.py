@@ -7,13 +7,14 @@ from flask_babel import ngettext
 from flask_babel import to_utc
 from flask_login import current_user, login_required
 
-from lms import json_input
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.bounds import parse_id
 from lms.events import commit
 from lms.extensions import db
+from lms.question_fields import apply_list_action
+from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
-from lms_polls.forms import PollForm
+from lms_polls.forms import poll_form_class
 from lms_polls.models import Poll
 
 bp = Blueprint("lms_polls", __name__, url_prefix="/polls", template_folder="templates", static_folder="static")
@@ -27,50 +28,43 @@ def index():
     return render_template("lms_polls/index.html", polls=services.open_polls_for(current_user.id))
 
 
-def _questions(form: PollForm):
-    """The poll's questions: the JSON short survey when given, else the single quick question."""
-    if (form.questions_json.data or "").strip():
-        try:
-            questions = json_input.loads(form.questions_json.data)
-        except ValueError as error:
-            form.questions_json.errors.append(_("The questions are not valid JSON: %(error)s", error=str(error)))
-            return None
-        if not isinstance(questions, list):
-            form.questions_json.errors.append(_("The questions must be a JSON list."))
-            return None
-        return questions
-    options = [line.strip() for line in (form.options.data or "").splitlines() if line.strip()]
-    return [services.quick_question(form.kind.data, form.question.data.strip(), options)]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*REPORT_ROLES)
 def new():
-    form = PollForm()
+    kind = request.args.get("kind") or "single_choice"
+    if kind not in SURVEY_FIELD_TYPES:
+        abort(404)
+    field_type = SURVEY_FIELD_TYPES.get(kind)
+    form_class = poll_form_class(field_type)
+    list_button = False
+    if request.method == "POST":
+        formdata, list_button = apply_list_action(request.form)
+        form = form_class(formdata=formdata)
+    else:
+        form = form_class()
+        form.required.data = True
     form.set_target_choices(services.targeting_choices())
+    form.set_earlier_questions([])
     status = 200
-    if form.validate_on_submit():
-        questions = _questions(form)
-        if questions is not None:
+    if request.method == "POST" and not list_button:
+        status = 422
+        if form.validate_on_submit():
+            question = {"key": "answer", "kind": kind, **form.definition()}
             try:
                 poll = services.create_poll(
-                    title=form.question.data, questions=questions, created_by=current_user.id,
+                    title=form.title.data.strip(), questions=[question], created_by=current_user.id,
                     anonymous=form.anonymous.data,
                     closes_at=to_utc(form.closes_at.data) if form.closes_at.data else None,
                     targeting={"tier": form.tiers.data, "region": form.regions.data, "dealer": form.dealers.data})
             except services.SurveyError as error:
                 db.session.rollback()
-                message = _(error.message, **error.params)
-                field = form.questions_json if (form.questions_json.data or "").strip() else form.options
-                field.errors.append(message)
+                form.problems.append(_(error.message, **error.params))
             else:
                 commit()
                 flash(_("Poll published."), "success")
-                return redirect(url_for("lms_polls.detail", poll_id=poll.id))
-        status = 422
-    elif form.is_submitted():
-        status = 400
-    return render_template("lms_polls/new.html", form=form), status
+                return redirect(url_for("lms_polls.detail", poll_id=poll.id), 303)
+    return render_template("lms_polls/new.html", form=form, field_type=field_type, kinds=SURVEY_FIELD_TYPES,
+                           conditions=False), status
 
 
 def _poll_or_404(poll_id: int) -> Poll:

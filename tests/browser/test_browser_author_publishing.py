@@ -39,7 +39,7 @@ def test_author_imports_gift_builds_and_publishes_a_course(live_server, demo, pa
 
     # Question bank: a category, then the GIFT file through the upload form.
     page.goto(base + "/quizzes/manage")
-    page.get_by_role("link", name="Банк вопросов").click()
+    page.locator("nav.tabs").get_by_role("link", name="Банк вопросов").click()
     page.locator("form:has(button:has-text('Добавить категорию'))").get_by_label("Имя").fill("Сеялки")
     page.get_by_role("button", name="Добавить категорию").click()
     expect(page.get_by_text("Категория создана.")).to_be_visible()
@@ -51,7 +51,7 @@ def test_author_imports_gift_builds_and_publishes_a_course(live_server, demo, pa
 
     # A new course, a Markdown lesson, a PDF lesson.
     page.goto(base + "/courses/")
-    page.get_by_role("link", name="Редактор курсов").click()
+    page.locator("nav.tabs").get_by_role("link", name="Редактор курсов").click()
     page.get_by_role("link", name="Новый курс").click()
     page.get_by_label("Название", exact=True).fill(COURSE_TITLE)
     page.get_by_label("Адрес (slug)").fill("agromax-seeders")

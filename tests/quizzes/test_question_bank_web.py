@@ -132,10 +132,11 @@ def test_editing_a_used_question_makes_a_new_version(author):
     attempt_id = start(learner, quiz["quiz_id"])
     question_id = quiz["question_ids"][0]
     token = csrf_token(client, f"/quizzes/bank/questions/{question_id}")
-    definition = '{"options": [{"id": "oa", "text": "Gold", "fraction": 1}, {"id": "ob", "text": "Lead", "fraction": 0}]}'
+    options = {"options-0-id": "oa", "options-0-text": "Gold", "options-0-correct": "y",
+               "options-1-id": "ob", "options-1-text": "Lead"}
     response = client.post(f"/quizzes/bank/questions/{question_id}", data={
         "csrf_token": token, "name": "Metal", "text": "Which is precious?", "text_format": "plain",
-        "general_feedback": "", "definition": definition})
+        "general_feedback": "", **options})
     assert response.status_code == 303
     with app.app_context():
         versions = db.session.scalars(sa.select(QuestionVersion.number).where(
@@ -147,8 +148,8 @@ def test_editing_a_used_question_makes_a_new_version(author):
     # The running attempt still shows version 1; a new attempt gets version 2.
     assert "Yellow" in learner.get(f"/quizzes/attempts/{attempt_id}").get_data(as_text=True)
     bad = client.post(f"/quizzes/bank/questions/{question_id}", data={
-        "csrf_token": token, "name": "Metal", "text": "x", "text_format": "plain", "definition": '{"options": []}'})
-    assert bad.status_code == 422 and "Нужно не меньше 2 ответов" in bad.get_data(as_text=True)
+        "csrf_token": token, "name": "Metal", "text": "x", "text_format": "plain", **options, "options-0-correct": ""})
+    assert bad.status_code == 422 and "Один из ответов должен стоить 100%" in bad.get_data(as_text=True)
 
 
 def test_essay_is_graded_by_hand_with_a_comment(author):
@@ -220,7 +221,7 @@ def test_author_creates_a_quiz_and_adds_questions(author):
     add_token = re.search(r'id="add-csrf_token" name="add-csrf_token" type="hidden" value="([^"]+)"', edit)
     add_token = add_token[1] if add_token else token
     response = client.post(f"/quizzes/{quiz_id}/questions",
-                           data={"add-csrf_token": add_token, "add-question_id": str(qid), "add-max_mark": "2"})
+                           data={"add-csrf_token": add_token, "add-question_ids": str(qid), "add-max_mark": "2"})
     assert response.status_code == 303
     assert "Sky is blue" not in client.get(f"/quizzes/{quiz_id}/edit").get_data(as_text=True)
     assert "TF" in client.get(f"/quizzes/{quiz_id}/edit").get_data(as_text=True)
@@ -230,18 +231,20 @@ def test_author_adds_a_question_in_the_bank(author, query_counter):
     app, client = author
     category_id = _category(app)
     page = client.get(f"/quizzes/bank?category={category_id}").get_data(as_text=True)
-    token = re.search(r'id="new-csrf_token" name="new-csrf_token" type="hidden" value="([^"]+)"', page)[1]
-    data = {"new-csrf_token": token, "new-qtype": "numerical", "new-name": "Dose", "new-text": "kg/ha?",
-            "new-text_format": "plain", "new-definition": '{"answers": [{"value": 150, "tolerance": 10, "fraction": 1}]}'}
-    assert client.post(f"/quizzes/bank/{category_id}/questions", data=data).status_code == 303
-    bad = client.post(f"/quizzes/bank/{category_id}/questions", data={**data, "new-definition": "{"})
-    assert bad.status_code == 422 and "JSON" in bad.get_data(as_text=True)
+    assert f"/quizzes/bank/{category_id}/new/numerical" in page and "Число" in page
+    url = f"/quizzes/bank/{category_id}/new/numerical"
+    token = csrf_token(client, url)
+    data = {"csrf_token": token, "name": "Dose", "text": "kg/ha?", "text_format": "plain",
+            "answers-0-value": "150", "answers-0-tolerance": "10", "answers-0-grade": "100"}
+    assert client.post(url, data=data).status_code == 303
+    bad = client.post(url, data={**data, "answers-0-value": "{"})
+    assert bad.status_code == 422 and "Неверное десятичное число." in bad.get_data(as_text=True)
     counts = []
     for extra in range(2):
         with query_counter() as statements:
             assert client.get(f"/quizzes/bank?category={category_id}").status_code == 200
         counts.append(len(statements))
-        client.post(f"/quizzes/bank/{category_id}/questions", data={**data, "new-name": f"Dose {extra}"})
+        client.post(url, data={**data, "name": f"Dose {extra}"})
     assert counts[0] == counts[1]
 
 

@@ -154,7 +154,7 @@ def plant(app) -> Planted:
                                           .order_by(Question.id)).all()
     for question_id in question_ids:
         response = author.post(f"/quizzes/{quiz_id}/questions", data={
-            "add-csrf_token": csrf_token(author, f"/quizzes/{quiz_id}/edit"), "add-question_id": str(question_id),
+            "add-csrf_token": csrf_token(author, f"/quizzes/{quiz_id}/edit"), "add-question_ids": str(question_id),
             "add-max_mark": "1"})
         assert response.status_code == 303
     learner = signed_in(app, "learner")

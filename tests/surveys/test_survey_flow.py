@@ -1,6 +1,5 @@
 """A manager builds a conditional survey for one tier; its dealers answer; results and exports match."""
 import io
-import json
 import re
 from datetime import timedelta
 
@@ -23,20 +22,35 @@ QUESTIONS = [
 ]
 
 
+# The editor's forms for QUESTIONS (issue 19: no JSON); the editor names the questions q1, q2 …
+# and a new option's stored value is its label.
+QUESTION_FORMS = [
+    ("single_choice", {"title": QUESTIONS[0]["title"], "required": "y", "options-0-text": "Да", "options-1-text": "Нет"}),
+    ("short_text", {"title": "Почему нет?", "required": "y", "show_if_question": "q1", "show_if_value": "Нет"}),
+    ("rating", {"title": "Оценка обучения"}),
+    ("nps", {"title": "Порекомендуете ли вы нас?"}),
+]
+KEYS = {"uses": "q1", "why_not": "q2", "score": "q3", "nps": "q4"}
+VALUES = {"yes": "Да", "no": "Нет"}
+
+
 def create_gold_survey(client):
     token = csrf_token(client, "/surveys/manage/new")
     response = client.post("/surveys/manage/new", data={
-        "csrf_token": token, "title": "Калькулятор доз", "description": "Пять минут",
-        "tiers": ["gold"], "questions": json.dumps(QUESTIONS, ensure_ascii=False)})
-    assert response.status_code == 302, response.get_data(as_text=True)
+        "csrf_token": token, "title": "Калькулятор доз", "description": "Пять минут", "tiers": ["gold"]})
+    assert response.status_code == 303, response.get_data(as_text=True)
     survey_id = int(re.search(r"/surveys/manage/(\d+)/edit", response.headers["Location"]).group(1))
-    assert client.post(f"/surveys/manage/{survey_id}/publish", data={"csrf_token": token}).status_code == 302
+    for kind, fields in QUESTION_FORMS:
+        added = client.post(f"/surveys/manage/{survey_id}/questions/new/{kind}", data={"csrf_token": token, **fields})
+        assert added.status_code == 303, added.get_data(as_text=True)
+    assert client.post(f"/surveys/manage/{survey_id}/publish", data={"csrf_token": token}).status_code == 303
     return survey_id
 
 
 def answer(client, survey_id, **fields):
     data = {"csrf_token": csrf_token(client, f"/surveys/{survey_id}"), "action": "submit"}
-    data.update({f"q-{key}": value for key, value in fields.items()})
+    data.update({f"q-{KEYS[key]}": VALUES.get(value, value) if key == "uses" else value
+                 for key, value in fields.items()})
     return client.post(f"/surveys/{survey_id}", data=data)
 
 
@@ -74,8 +88,7 @@ def test_targeted_tier_sees_the_survey_and_others_do_not(app, login_as):
 def test_a_draft_is_invisible_until_published(app, login_as):
     client = login_as("manager")
     token = csrf_token(client, "/surveys/manage/new")
-    client.post("/surveys/manage/new", data={"csrf_token": token, "title": "Черновик",
-                                              "questions": json.dumps(QUESTIONS)})
+    client.post("/surveys/manage/new", data={"csrf_token": token, "title": "Черновик"})
     assert "Черновик" not in login_as("learner").get("/surveys/").get_data(as_text=True)
 
 
@@ -83,12 +96,12 @@ def test_conditional_question_appears_without_javascript(app, login_as):
     survey_id = create_gold_survey(login_as("manager"))
     client = login_as("learner")
     page = client.get(f"/surveys/{survey_id}").get_data(as_text=True)
-    assert re.search(r'id="question-why_not"[^>]*hidden', page)
+    assert re.search(r'id="question-q2"[^>]*hidden', page)
     refreshed = client.post(f"/surveys/{survey_id}", data={
-        "csrf_token": csrf_token(client, f"/surveys/{survey_id}"), "action": "refresh", "q-uses": "no"})
+        "csrf_token": csrf_token(client, f"/surveys/{survey_id}"), "action": "refresh", "q-q1": "Нет"})
     assert refreshed.status_code == 200
     html = refreshed.get_data(as_text=True)
-    assert not re.search(r'id="question-why_not"[^>]*hidden', html)
+    assert not re.search(r'id="question-q2"[^>]*hidden', html)
     assert "Ответьте на этот вопрос." not in html  # a refresh judges nothing
     missing = answer(client, survey_id, uses="no")
     assert missing.status_code == 422
@@ -105,7 +118,7 @@ def test_hidden_answers_are_not_stored_and_responses_are_editable_until_close(ap
     assert answer(client, survey_id, uses="no", why_not="Дорого", score="2", nps="6").status_code == 302
     with app.app_context():
         rows = db.session.scalars(sa.select(SurveyResponse)).all()
-        assert len(rows) == 1 and rows[0].answers == {"uses": "no", "why_not": "Дорого", "score": 2, "nps": 6}
+        assert len(rows) == 1 and rows[0].answers == {"q1": "Нет", "q2": "Дорого", "q3": 2, "q4": 6}
         assert rows[0].dealer_name == "АгроСнаб-Юг" and rows[0].tier == "gold"
         assert rows[0].user_id == db.session.scalar(sa.select(User.id).where(User.email == "learner@demo.example.com"))
     page = client.get(f"/surveys/{survey_id}").get_data(as_text=True)
@@ -167,19 +180,26 @@ def test_only_managers_reach_the_editor_and_results(app, login_as):
             assert client.get(path).status_code == 403
 
 
-def test_bad_definitions_get_clear_messages(app, login_as):
+def test_bad_questions_get_clear_messages_next_to_the_fields(app, login_as):
     client = login_as("manager")
     token = csrf_token(client, "/surveys/manage/new")
-    broken = client.post("/surveys/manage/new", data={"csrf_token": token, "title": "X", "questions": "[{"})
-    assert broken.status_code == 422 and "не являются корректным JSON" in broken.get_data(as_text=True)
-    later = [{"key": "a", "kind": "short_text", "title": "A", "show_if": {"question": "b", "equals": "x"}},
-             {"key": "b", "kind": "short_text", "title": "B"}]
-    response = client.post("/surveys/manage/new", data={"csrf_token": token, "title": "X",
-                                                         "questions": json.dumps(later)})
-    assert response.status_code == 422
-    assert "Вопрос a: Условие должно ссылаться на более ранний вопрос, а не на b." in response.get_data(as_text=True)
+    survey_id = int(client.post("/surveys/manage/new", data={"csrf_token": token, "title": "X"})
+                    .headers["Location"].split("/")[-2])
+    url = f"/surveys/manage/{survey_id}/questions/new/single_choice"
+    empty = client.post(url, data={"csrf_token": token, "title": "", "options-0-text": "Да", "options-1-text": ""})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 422 and "Введите вопрос." in html and "Введите текст." in html and 'value="Да"' in html
+    forward = client.post(f"/surveys/manage/{survey_id}/questions/new/short_text", data={
+        "csrf_token": token, "title": "A", "show_if_question": "q9", "show_if_value": "x"})
+    assert forward.status_code == 422
+    assert "Условие должно ссылаться на более ранний вопрос, а не на q9." in forward.get_data(as_text=True)
+    assert client.post(url, data={"csrf_token": token, "title": "Да?", "options-0-text": "Да",
+                                  "options-1-text": "Нет"}).status_code == 303
+    impossible = client.post(f"/surveys/manage/{survey_id}/questions/new/short_text", data={
+        "csrf_token": token, "title": "Почему?", "show_if_question": "q1", "show_if_value": "Может быть"})
+    assert impossible.status_code == 422 and "Может быть" in impossible.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Survey)) == 0
+        assert [q["key"] for q in db.session.get(Survey, survey_id).questions] == ["q1"]
 
 
 def test_questions_freeze_once_answered(app, login_as):
@@ -187,15 +207,31 @@ def test_questions_freeze_once_answered(app, login_as):
     assert answer(login_as("learner"), survey_id, uses="yes").status_code == 302
     client = login_as("manager")
     token = csrf_token(client, f"/surveys/manage/{survey_id}/edit")
-    changed = QUESTIONS[:1]
-    response = client.post(f"/surveys/manage/{survey_id}/edit", data={
-        "csrf_token": token, "title": "Новое название", "tiers": ["gold"], "questions": json.dumps(changed)})
-    assert response.status_code == 422
-    assert "вопросы и анонимность больше нельзя изменить" in response.get_data(as_text=True)
+    removed = client.post(f"/surveys/manage/{survey_id}/questions/4/change", data={"csrf_token": token,
+                                                                                    "action": "remove"})
+    assert removed.status_code == 303
+    page = client.get(f"/surveys/manage/{survey_id}/edit").get_data(as_text=True)
+    assert "вопросы и анонимность больше нельзя изменить" in page
     same = client.post(f"/surveys/manage/{survey_id}/edit", data={
-        "csrf_token": token, "title": "Новое название", "tiers": ["gold"],
-        "questions": json.dumps(QUESTIONS, ensure_ascii=False)})
-    assert same.status_code == 302
+        "csrf_token": token, "title": "Новое название", "tiers": ["gold"]})
+    assert same.status_code == 303
+    with app.app_context():
+        assert len(db.session.get(Survey, survey_id).questions) == 4
+
+
+def test_questions_are_moved_and_removed_with_buttons(app, login_as):
+    client = login_as("manager")
+    survey_id = create_gold_survey(client)
+    token = csrf_token(client, f"/surveys/manage/{survey_id}/edit")
+    change = f"/surveys/manage/{survey_id}/questions/%d/change"
+    assert client.post(change % 4, data={"csrf_token": token, "action": "up"}).status_code == 303
+    assert client.post(change % 2, data={"csrf_token": token, "action": "up"}).status_code == 303  # condition looks forward
+    assert client.post(change % 1, data={"csrf_token": token, "action": "up"}).status_code == 400
+    assert client.post(change % 9, data={"csrf_token": token, "action": "remove"}).status_code == 404
+    with app.app_context():
+        assert [q["key"] for q in db.session.get(Survey, survey_id).questions] == ["q1", "q2", "q4", "q3"]
+    edit = client.get(f"/surveys/manage/{survey_id}/questions/2").get_data(as_text=True)
+    assert 'value="Нет"' in edit and "Почему нет?" in edit
 
 
 def test_survey_list_query_count_does_not_grow(app, login_as, query_counter):

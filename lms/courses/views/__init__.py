@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
-from lms.courses.views import author, author_lessons, learner  # noqa: E402,F401
+from lms.courses.views import author, author_builder, author_copies, author_lessons, author_paths, learner  # noqa: E402,F401,E501

@@ -8,12 +8,15 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.auth.models import Dealer
 from lms.auth.permissions import roles_required
-from lms.courses.forms import AssetForm, CourseForm, PublishForm, SectionForm
+from lms.courses.copies import publish_draft
+from lms.courses.exams import course_exam_id, exam_choices, set_course_exam
+from lms.courses.forms import LESSON_KIND_LABELS, AssetForm, CourseForm, PublishForm, SectionForm, SectionRenameForm
 from lms.courses.models import Course, CourseSection
 from lms.courses.rendering import render_course_markdown
 from lms.courses.services import (
-    RESERVED_SLUGS, asset_names, check_file, publish_course, render_course, save_asset, set_targets,
+    asset_names, certificate_templates, check_file, publish_course, render_course, save_asset, set_targets,
 )
+from lms.courses.slugs import course_slug_taken, new_course_slug
 from lms.courses.uploads import IMAGE_KINDS, MIME_TYPES, UploadError
 from lms.courses.views import bp
 from lms.courses.views.author_helpers import EDITORS, course_by_id, split_list, upload_message
@@ -27,30 +30,70 @@ def manage():
     return render_template("courses/manage/index.html", courses=courses)
 
 
+
 def course_form(course: Course | None) -> CourseForm:
     form = CourseForm(obj=course if request.method == "GET" else None)
     form.dealers.choices = [SelectChoice(i, n) for i, n in db.session.execute(
         sa.select(Dealer.id, Dealer.name).order_by(Dealer.name))]
+    form.exam_id.choices = [SelectChoice(0, _("No exam"))] + [
+        SelectChoice(i, t) for i, t in exam_choices(course.id if course else None)]
+    form.certificate_template.choices = [SelectChoice("", _("Standard"))] + [
+        SelectChoice(name, name) for name in certificate_templates() if name != "default"]
     if course is not None and request.method == "GET":
         form.certificate.data = course.certificate_validity_months is not None
-        form.validity_months.data = course.certificate_validity_months
+        form.validity_months.data = (course.certificate_validity_months if course.certificate_validity_months
+                                     is not None else course.certificate_months_kept)
+        form.certificate_template.data = course.certificate_template or ""
+        form.exam_id.data = course_exam_id(course.id) or 0
         form.tiers.data = ", ".join(t.value for t in course.targets if t.kind == "tier")
         form.regions.data = ", ".join(t.value for t in course.targets if t.kind == "region")
         form.dealers.data = [t.dealer_id for t in course.targets if t.kind == "dealer"]
     elif course is None and request.method == "GET":
         form.targets_all.data = True
+        form.exam_id.data = 0
     return form
+
+
+def course_form_ok(form: CourseForm, course: Course | None) -> bool:
+    """Validate the fields and the rules across them, every message next to its field."""
+    valid = form.validate()
+    if form.slug is not None and form.slug.data and not form.slug.errors and course_slug_taken(
+            form.slug.data, course.id if course else None):
+        form.slug.errors.append(_("This address is already taken."))
+    if not form.targets_all.data and not (split_list(form.tiers.data) or split_list(form.regions.data)
+                                          or form.dealers.data):
+        form.targets_all.errors.append(_("Choose who sees the course: all dealers, tiers, regions or dealers."))
+    if form.certificate.data and form.validity_months.data is None and not form.validity_months.errors:
+        form.validity_months.errors.append(_("Enter the validity in months (0: the certificate does not expire)."))
+    if form.completion_rule.data == "exam_only" and not form.exam_id.data and not form.exam_id.errors:
+        form.completion_rule.errors.append(_("Choose the exam first: without one the lessons complete the course."))
+    return valid and not (form.targets_all.errors or form.validity_months.errors or form.completion_rule.errors
+                          or (form.slug is not None and form.slug.errors))
 
 
 def apply_course_form(course: Course, form: CourseForm) -> None:
     course.title = form.title.data.strip()
-    course.description = form.description.data or ""
+    course.description = (form.description.data or "").replace("\r\n", "\n")  # browsers send CRLF
     course.language = form.language.data
     course.product_line = (form.product_line.data or "").strip() or None
-    course.certificate_validity_months = (form.validity_months.data or 0) if form.certificate.data else None
+    if form.validity_months.data is not None:  # kept while the certificate is off, restored when it is on again
+        course.certificate_months_kept = form.validity_months.data
+    course.certificate_validity_months = course.certificate_months_kept if form.certificate.data else None
+    course.certificate_template = form.certificate_template.data or None
+    course.completion_rule = form.completion_rule.data
     set_targets(course, targets_all=form.targets_all.data, tiers=split_list(form.tiers.data),
                 regions=split_list(form.regions.data), dealer_ids=form.dealers.data or [])
+    db.session.flush()
+    set_course_exam(course.id, form.exam_id.data or None)
     render_course(course)
+
+
+def builder_page(course: Course | None, form: CourseForm, status: int):
+    if course is None:
+        return render_template("courses/manage/course_form.html", form=form, course=None), status
+    return render_template("courses/manage/course_form.html", form=form, course=course, section_form=SectionForm(),
+                           asset_form=AssetForm(), publish_form=PublishForm(), action_form=SectionRenameForm(),
+                           kind_labels=LESSON_KIND_LABELS), status
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -58,26 +101,17 @@ def apply_course_form(course: Course, form: CourseForm) -> None:
 def new_course():
     form = course_form(None)
     status = 200
-    if form.validate_on_submit():
-        slug = form.slug.data.strip()
-        if slug in RESERVED_SLUGS or db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
-            form.slug.errors.append(_("This address is already taken."))
-            status = 422
-        elif not form.targets_all.data and not (split_list(form.tiers.data) or split_list(form.regions.data)
-                                                or form.dealers.data):
-            form.targets_all.errors.append(_("Choose who sees the course: all dealers, tiers, regions or dealers."))
-            status = 422
-        else:
-            course = Course(slug=slug, version=0, published=False)
+    if form.is_submitted():
+        if course_form_ok(form, None):
+            course = Course(slug=form.slug.data or new_course_slug(form.title.data), version=0, published=False)
             db.session.add(course)
-            apply_course_form(course, form)
             course.sections.append(CourseSection(title="", position=0))
+            apply_course_form(course, form)
             commit()
             flash(_("Course created. Add lessons, then publish it."), "success")
             return redirect(url_for("courses.edit_course", course_id=course.id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("courses/manage/course_form.html", form=form, course=None), status
+        status = 422
+    return builder_page(None, form, status)
 
 
 @bp.route("/manage/<int:course_id>", methods=["GET", "POST"])
@@ -85,35 +119,21 @@ def new_course():
 def edit_course(course_id: int):
     course = course_by_id(course_id)
     form = course_form(course)
-    del form.slug  # the address never changes: cached HTML and shared links depend on it
+    if course.version:
+        del form.slug  # once published the address stays: shared links and cached HTML depend on it
+    elif request.method == "GET":
+        form.slug.data = course.slug
     status = 200
-    if form.validate_on_submit():
-        if not form.targets_all.data and not (split_list(form.tiers.data) or split_list(form.regions.data)
-                                              or form.dealers.data):
-            form.targets_all.errors.append(_("Choose who sees the course: all dealers, tiers, regions or dealers."))
-            status = 422
-        else:
+    if form.is_submitted():
+        if course_form_ok(form, course):
+            if form.slug is not None and form.slug.data:
+                course.slug = form.slug.data
             apply_course_form(course, form)
             commit()
             flash(_("Course saved."), "success")
             return redirect(url_for("courses.edit_course", course_id=course.id))
-    elif form.is_submitted():
-        status = 400
-    return render_template("courses/manage/course_form.html", form=form, course=course, section_form=SectionForm(),
-                           asset_form=AssetForm(), publish_form=PublishForm()), status
-
-
-@bp.route("/manage/<int:course_id>/sections", methods=["POST"])
-@roles_required(*EDITORS)
-def add_section(course_id: int):
-    course = course_by_id(course_id)
-    form = SectionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    course.sections.append(CourseSection(title=(form.title.data or "").strip(), position=len(course.sections)))
-    commit()
-    flash(_("Section added."), "success")
-    return redirect(url_for("courses.edit_course", course_id=course.id))
+        status = 422
+    return builder_page(course, form, status)
 
 
 @bp.route("/manage/<int:course_id>/assets", methods=["POST"])
@@ -149,7 +169,10 @@ def publish(course_id: int):
     if not any(section.lessons for section in course.sections):
         flash(_("Add at least one lesson before publishing."), "error")
         return redirect(url_for("courses.edit_course", course_id=course.id))
-    version = publish_course(course, requires_recertification=form.requires_recertification.data)
+    if course.draft_of_id is not None:
+        course, version = publish_draft(course, requires_recertification=form.requires_recertification.data)
+    else:
+        version = publish_course(course, requires_recertification=form.requires_recertification.data)
     commit()
     flash(_("Published as version %(version)d.", version=version), "success")
     return redirect(url_for("courses.edit_course", course_id=course.id))

@@ -1,15 +1,16 @@
 """Author pages for lessons: create, edit (with live preview), reorder; files are checked before anything is saved."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from lms.auth.permissions import roles_required
+from lms.bounds import parse_id
 from lms.courses.forms import LessonForm
 from lms.courses.models import Course, Lesson
 from lms.courses.services import check_file, embeddable_url, render_lesson, save_asset
+from lms.courses.slugs import lesson_slug_taken, new_lesson_slug
 from lms.courses.uploads import ATTACHMENT_KINDS, UploadError
 from lms.courses.views import bp
 from lms.courses.views.author_helpers import EDITORS, FILE_KINDS, course_by_id, upload_message
@@ -40,6 +41,16 @@ def pending_uploads(form: LessonForm, lesson: Lesson | None) -> dict:
             check.discard()
         raise
     return checks
+
+
+def problem_field(form: LessonForm):
+    """The field a lesson problem belongs next to."""
+    kind = form.kind.data
+    if kind == "markdown":
+        return form.body
+    if kind == "video" and (form.video_url.data or "").strip():
+        return form.video_url
+    return form.file
 
 
 def lesson_problem(form: LessonForm, lesson: Lesson | None, checks: dict) -> str | None:
@@ -76,20 +87,27 @@ def edit_lesson(course_id: int, lesson_id: int | None = None):
     status = 200
     if request.method == "GET" and lesson is None:
         form.required.data = True
+        wanted = parse_id(request.args.get("section_id"))  # "Add a lesson" under a section of the builder
+        if wanted in {section.id for section in course.sections}:
+            form.section_id.data = wanted
     if form.validate_on_submit():
-        slug_taken = db.session.scalar(sa.select(Lesson.id).where(
-            Lesson.course_id == course.id, Lesson.slug == form.slug.data, Lesson.id != (lesson.id if lesson else 0)))
+        slug_taken = bool(form.slug.data) and lesson_slug_taken(course.id, form.slug.data, lesson.id if lesson else None)
         try:
             checks = pending_uploads(form, lesson)
         except UploadError as error:
+            form.file.errors.append(upload_message(error))
             flash(upload_message(error), "error")
             db.session.rollback()
             return render_template("courses/manage/lesson_form.html", form=form, course=course, lesson=lesson), 422
-        problem = _("This address is already used by another lesson.") if slug_taken else lesson_problem(form, lesson, checks)
-        if problem:
+        problem = None if slug_taken else lesson_problem(form, lesson, checks)
+        if slug_taken or problem:
             for check in checks.values():
                 check.discard()
-            flash(problem, "error")
+            if slug_taken:
+                form.slug.errors.append(_("This address is already used by another lesson."))
+            else:
+                problem_field(form).errors.append(problem)
+            flash(problem or _("This address is already used by another lesson."), "error")
             status = 422
         else:
             lesson = save_lesson(course, lesson, form, checks)
@@ -103,6 +121,7 @@ def edit_lesson(course_id: int, lesson_id: int | None = None):
 
 def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks: dict) -> Lesson:
     section = next(s for s in course.sections if s.id == form.section_id.data)
+    slug = form.slug.data or (lesson.slug if lesson else None) or new_lesson_slug(course.id, form.title.data)
     if lesson is None:
         lesson = Lesson(course=course, attachments=[], position=len(section.lessons))
         db.session.add(lesson)
@@ -110,12 +129,12 @@ def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks:
     elif lesson.section is not section:
         lesson.section = section
         lesson.position = len(section.lessons)
-    lesson.slug = form.slug.data
+    lesson.slug = slug
     lesson.title = form.title.data.strip()
     lesson.kind = form.kind.data
     lesson.required = form.required.data
     lesson.minutes = form.minutes.data
-    lesson.body = form.body.data or ""
+    lesson.body = (form.body.data or "").replace("\r\n", "\n")  # browsers send CRLF; files and exports use LF
     lesson.video_url = (form.video_url.data or "").strip() or None if lesson.kind == "video" else None
     if "file" in checks:
         lesson.file_asset = save_asset(course, checks["file"])
@@ -129,29 +148,3 @@ def save_lesson(course: Course, lesson: Lesson | None, form: LessonForm, checks:
     db.session.flush()
     render_lesson(course, lesson)
     return lesson
-
-
-@bp.route("/manage/<int:course_id>/lessons/<int:lesson_id>/move", methods=["POST"])
-@roles_required(*EDITORS)
-def move_lesson(course_id: int, lesson_id: int):
-    course = course_by_id(course_id)
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.course_id != course.id:
-        abort(404)
-    ordered = [l for section in course.sections for l in section.lessons]
-    index = ordered.index(lesson)
-    target = index - 1 if request.form.get("direction") == "up" else index + 1
-    if 0 <= target < len(ordered):
-        other = ordered[target]
-        if other.section_id == lesson.section_id:
-            lesson.position, other.position = other.position, lesson.position
-        else:  # crossing into the neighbouring section: first or last there
-            neighbour = other.section
-            positions = [l.position for l in neighbour.lessons]
-            lesson.section = neighbour
-            lesson.position = min(positions) - 1 if target > index else max(positions) + 1
-        for section in course.sections:
-            for position, item in enumerate(sorted(section.lessons, key=lambda l: l.position)):
-                item.position = position
-        commit()
-    return redirect(url_for("courses.edit_course", course_id=course.id) + "#lessons")

@@ -1,15 +1,12 @@
 """Author and manager pages: quizzes and their settings, the question bank, GIFT, grading, item analysis."""
 from __future__ import annotations
 
-import json
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
-from lms import charts, json_input
+from lms import charts
 from lms.auth.models import Role, User
 from lms.auth.permissions import roles_required
 from lms.events import commit
@@ -17,7 +14,7 @@ from lms.extensions import db
 from lms.quizzes import analysis, attempts as svc, bank
 from lms.quizzes.access import OVERSEERS, author_choices, may_review
 from lms.quizzes.forms import (
-    AddQuestionForm, CategoryForm, GiftUploadForm, GradeForm, NewQuestionForm, QuestionForm, QuizAuthorForm, QuizForm,
+    AddQuestionsForm, CategoryForm, GiftUploadForm, GradeForm, QuizAuthorForm, QuizForm,
 )
 from lms.quizzes.gift import GiftError
 from lms.quizzes.grading import QuizInputError
@@ -68,7 +65,7 @@ def edit_quiz(quiz_id: int):
     form = QuizForm(obj=quiz, categories=bank.category_tree())
     if request.method == "GET":
         form.random_category_id.data = quiz.random_category_id or 0
-    add_form = AddQuestionForm(prefix="add")
+    add_form = AddQuestionsForm(prefix="add")
     status = 200
     if form.validate_on_submit():
         if form.close_at.data and form.open_at.data and form.close_at.data <= form.open_at.data:
@@ -95,13 +92,27 @@ def _author_form(quiz: Quiz) -> QuizAuthorForm | None:
     return QuizAuthorForm(prefix="owner", authors=authors)
 
 
-def _edit_page(quiz: Quiz, form: QuizForm, add_form: AddQuestionForm, *, author_form=None, status: int = 200):
+def _edit_page(quiz: Quiz, form: QuizForm, add_form: AddQuestionsForm, *, author_form=None, status: int = 200):
     if author_form is None:
         author_form = _author_form(quiz)
         if author_form is not None:
             author_form.author_id.data = quiz.author_id or 0
+    from lms.quizzes.views.quiz_editor import picker
+
     return render_template("quizzes/edit_quiz.html", quiz=quiz, form=form, add_form=add_form, author_form=author_form,
-                           fixed=_fixed_rows(quiz.id)), status
+                           fixed=_fixed_rows(quiz.id), picker=picker(request.args), type_label=_label), status
+
+
+def _types():
+    from lms.quizzes.views.questions import editable_types
+
+    return editable_types()
+
+
+def _label(name: str) -> str:
+    from lms.quizzes.editors import type_label
+
+    return type_label(question_types().get(name)) if name in question_types() else name
 
 
 @bp.route("/<int:quiz_id>/author", methods=["POST"])
@@ -113,7 +124,7 @@ def assign_author(quiz_id: int):
     if not author_form.validate_on_submit():
         form = QuizForm(obj=quiz, categories=bank.category_tree())
         form.random_category_id.data = quiz.random_category_id or 0
-        return _edit_page(quiz, form, AddQuestionForm(prefix="add"), author_form=author_form, status=400)
+        return _edit_page(quiz, form, AddQuestionsForm(prefix="add"), author_form=author_form, status=400)
     quiz.author_id = author_form.author_id.data or None
     commit()
     flash(_("The quiz's author is saved."), "success")
@@ -124,36 +135,6 @@ def _fixed_rows(quiz_id: int):
     return db.session.execute(
         sa.select(QuizQuestion, Question).join(Question, Question.id == QuizQuestion.question_id)
         .where(QuizQuestion.quiz_id == quiz_id).order_by(QuizQuestion.position)).all()
-
-
-@bp.route("/<int:quiz_id>/questions", methods=["POST"])
-@roles_required(*AUTHORS)
-def add_question(quiz_id: int):
-    quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    form = AddQuestionForm(prefix="add")
-    if not form.validate_on_submit() or db.session.get(Question, form.question_id.data) is None:
-        flash(_("No question with this number."), "error")
-        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
-    if any(link.question_id == form.question_id.data for link in quiz.fixed):
-        flash(_("The question is already in the quiz."), "error")
-        return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
-    quiz.fixed.append(QuizQuestion(question_id=form.question_id.data, max_mark=form.max_mark.data,
-                                   position=len(quiz.fixed) + 1))
-    commit()
-    flash(_("Question added."), "success")
-    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
-
-
-@bp.route("/<int:quiz_id>/questions/<int:link_id>/remove", methods=["POST"])
-@roles_required(*AUTHORS)
-def remove_question(quiz_id: int, link_id: int):
-    link = db.session.get(QuizQuestion, link_id)
-    if link is None or link.quiz_id != quiz_id:
-        abort(404)
-    db.session.delete(link)
-    commit()
-    flash(_("Question removed from the quiz."), "success")
-    return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
 
 
 # --- question bank -------------------------------------------------------------------------
@@ -182,49 +163,7 @@ def bank_page():
         status = 400
     questions = bank.questions_in(selected.id) if selected else []
     return render_template("quizzes/bank.html", tree=tree, selected=selected, form=form, questions=questions,
-                           upload_form=GiftUploadForm(prefix="gift"), problems=[], new_form=_new_form()), status
-
-
-def definition_error(error: ValueError) -> str:
-    if isinstance(error, json_input.JSONTooDeep):
-        return _("The answers nest lists and objects more than %(n)d levels deep.", n=error.limit)
-    return _("The answers are not valid JSON.")
-
-
-def _new_form() -> NewQuestionForm:
-    return NewQuestionForm(prefix="new", type_names=question_types().names())
-
-
-@bp.route("/bank/<int:category_id>/questions", methods=["POST"])
-@roles_required(*AUTHORS)
-def new_question(category_id: int):
-    category = db.session.get(QuestionCategory, category_id) or abort(404)
-    form = _new_form()
-    errors = []
-    if form.validate_on_submit():
-        try:
-            definition = json_input.loads(form.definition.data)
-        except ValueError as error:
-            errors = [definition_error(error)]
-        else:
-            content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
-                       "general_feedback": form.general_feedback.data or "", "definition": definition}
-            try:
-                question = bank.create_question(category.id, form.qtype.data, content)
-            except bank.BankError as error:
-                db.session.rollback()
-                errors = [translate(p) for p in error.problems]
-            else:
-                question_id = question.id
-                commit()
-                flash(_("Question saved."), "success")
-                return redirect(url_for("quizzes.edit_question", question_id=question_id), 303)
-    else:
-        errors = [_("Fill in every field.")]
-    tree = bank.category_tree()
-    return render_template("quizzes/bank.html", tree=tree, selected=category, form=CategoryForm(categories=tree),
-                           questions=bank.questions_in(category.id), upload_form=GiftUploadForm(prefix="gift"),
-                           problems=[], new_form=form, new_errors=errors), 422
+                           upload_form=GiftUploadForm(prefix="gift"), problems=[], types=_types()), status
 
 
 @bp.route("/bank/<int:category_id>/import", methods=["POST"])
@@ -249,7 +188,7 @@ def import_gift(category_id: int):
     tree = bank.category_tree()
     return render_template("quizzes/bank.html", tree=tree, selected=category, form=CategoryForm(categories=tree),
                            questions=bank.questions_in(category.id), upload_form=form, problems=problems,
-                           new_form=_new_form()), status
+                           types=_types()), status
 
 
 @bp.route("/bank/<int:category_id>/export.gift")
@@ -258,43 +197,6 @@ def export_gift(category_id: int):
     category = db.session.get(QuestionCategory, category_id) or abort(404)
     return Response(bank.export_category_gift(category.id), mimetype="text/plain",
                     headers={"Content-Disposition": f'attachment; filename="category-{category.id}.gift.txt"'})
-
-
-@bp.route("/bank/questions/<int:question_id>", methods=["GET", "POST"])
-@roles_required(*AUTHORS)
-def edit_question(question_id: int):
-    question = db.session.get(Question, question_id) or abort(404)
-    version = bank.current_version(question_id)
-    if request.method == "GET":
-        form = QuestionForm(obj=version)
-        form.definition.data = json.dumps(version.definition, ensure_ascii=False, indent=2)
-    else:
-        # Only what was sent: a field left out is then "required", not the stored value
-        # (a definition is a dict there, not the JSON text the form expects).
-        form = QuestionForm()
-    errors, status = [], 200
-    if form.validate_on_submit():
-        try:
-            definition = json_input.loads(form.definition.data)
-        except ValueError as error:
-            errors, status = [definition_error(error)], 422
-        else:
-            content = {"name": form.name.data, "text": form.text.data, "text_format": form.text_format.data,
-                       "general_feedback": form.general_feedback.data or "", "definition": definition}
-            try:
-                _question, new_version = bank.edit_question(question_id, content)
-            except bank.BankError as error:
-                db.session.rollback()
-                errors, status = [translate(p) for p in error.problems], 422
-            else:
-                commit()
-                flash(_("Saved as a new version: attempts keep the version they showed.") if new_version
-                      else _("Question saved."), "success")
-                return redirect(url_for("quizzes.edit_question", question_id=question_id), 303)
-    elif form.is_submitted():
-        status = 400
-    return render_template("quizzes/question.html", question=question, version=version, form=form,
-                           errors=errors), status
 
 
 # --- grading and analysis ------------------------------------------------------------------

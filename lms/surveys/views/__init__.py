@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 
-from lms.surveys.views import admin, learner  # noqa: E402,F401  (routes attach to bp)
+from lms.surveys.views import admin, learner, questions  # noqa: E402,F401  (routes attach to bp)

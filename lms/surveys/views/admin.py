@@ -1,15 +1,12 @@
 """Managers' pages: the survey list, the editor (with targeting and questions), publishing, results, exports."""
 from __future__ import annotations
 
-import json
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 
-from lms import json_input
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
@@ -18,16 +15,7 @@ from lms.surveys.forms import SurveyForm
 from lms.surveys.models import Survey, SurveyResponse
 from lms.surveys.questions import SurveyError
 from lms.surveys.views import bp
-
-
-def questions_example() -> list[dict]:
-    """A starting point for a new survey, in the manager's language: a rating and a conditional follow-up."""
-    return [
-        {"key": "satisfied", "kind": "rating", "title": _("How satisfied are you with the training?"),
-         "required": True},
-        {"key": "why", "kind": "long_text", "title": _("What should we improve?"),
-         "show_if": {"question": "satisfied", "in": [1, 2, 3]}},
-    ]
+from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 
 
 @bp.route("/manage/")
@@ -59,23 +47,15 @@ def _fill_form(form: SurveyForm, survey: Survey) -> None:
     form.opens_at.data, form.closes_at.data = _local(survey.opens_at), _local(survey.closes_at)
     form.tiers.data, form.regions.data, form.roles.data = targeting["tier"], targeting["region"], targeting["role"]
     form.dealers.data = [int(value) for value in targeting["dealer"]]
-    form.course_id.data = survey.course_id
-    form.questions.data = json.dumps(survey.questions, ensure_ascii=False, indent=2)
+    form.course_id.data = survey.course_id or 0
 
 
 def _save(form: SurveyForm, survey: Survey | None):
-    """Validate the JSON and the rules; returns the survey, or None after flashing the problem."""
-    try:
-        questions = json_input.loads(form.questions.data)
-    except ValueError as error:
-        form.questions.errors.append(_("The questions are not valid JSON: %(error)s", error=str(error)))
-        return None
-    if not isinstance(questions, list):
-        form.questions.errors.append(_("The questions must be a JSON list."))
-        return None
+    """Save the settings (the questions are kept); returns the survey, or None with the problem on the form."""
+    questions = survey.questions if survey is not None else []
     fields = dict(title=form.title.data, description=form.description.data or "", anonymous=form.anonymous.data,
                   questions=questions, opens_at=_utc(form.opens_at.data), closes_at=_utc(form.closes_at.data),
-                  course_id=form.course_id.data,
+                  course_id=form.course_id.data or None,
                   targeting={"tier": form.tiers.data, "region": form.regions.data, "role": form.roles.data,
                              "dealer": form.dealers.data})
     try:
@@ -84,10 +64,7 @@ def _save(form: SurveyForm, survey: Survey | None):
         return services.update_survey(survey, **fields)
     except SurveyError as error:
         db.session.rollback()
-        message = _(error.message, **error.params)
-        if error.question:
-            message = _("Question %(key)s: %(message)s", key=error.question, message=message)
-        form.questions.errors.append(message)
+        form.title.errors.append(_(error.message, **error.params))
         return None
 
 
@@ -98,32 +75,43 @@ def edit(survey_id: int | None = None):
     survey = _survey_or_404(survey_id) if survey_id else None
     form = SurveyForm()
     form.set_target_choices(services.target_choices())
+    form.set_course_choices(course_choices())
     status = 200
     if form.validate_on_submit():
         saved = _save(form, survey)
         if saved is not None:
             commit()
             flash(_("Survey saved."), "success")
-            return redirect(url_for("surveys.edit", survey_id=saved.id))
+            return redirect(url_for("surveys.edit", survey_id=saved.id), 303)
         status = 422
     elif form.is_submitted():
         status = 400
     elif survey is not None:
         _fill_form(form, survey)
-    else:
-        form.questions.data = json.dumps(questions_example(), ensure_ascii=False, indent=2)
     responses = services.response_count(survey.id) if survey else 0
-    return render_template("surveys/edit.html", form=form, survey=survey, responses=responses), status
+    return render_template("surveys/edit.html", form=form, survey=survey, responses=responses,
+                           field_types=SURVEY_FIELD_TYPES), status
+
+
+def course_choices() -> list[tuple[int, str]]:
+    from lms.courses.models import Course
+
+    return [tuple(row) for row in db.session.execute(sa.select(Course.id, Course.title).order_by(Course.title))]
 
 
 @bp.route("/manage/<int:survey_id>/publish", methods=["POST"])
 @roles_required(*REPORT_ROLES)
 def publish(survey_id: int):
     survey = _survey_or_404(survey_id)
-    services.publish_survey(survey)
+    try:
+        services.publish_survey(survey)
+    except SurveyError as error:
+        db.session.rollback()
+        flash(_(error.message, **error.params), "error")
+        return redirect(url_for("surveys.edit", survey_id=survey.id), 303)
     commit()
     flash(_("Survey published."), "success")
-    return redirect(url_for("surveys.edit", survey_id=survey.id))
+    return redirect(url_for("surveys.edit", survey_id=survey.id), 303)
 
 
 @bp.route("/manage/<int:survey_id>/results")

@@ -30,12 +30,12 @@ def nav(html):
     return re.search(r'<nav class="tabs".*?</nav>', html, re.S).group(0)
 
 
-def publish_gold_poll(client, **extra):
-    data = {"csrf_token": csrf_token(client, "/polls/new"), "question": "Удобен ли новый прайс-лист?",
-            "kind": "single_choice", "options": "Да\nНет\nНе видел", "tiers": ["gold"]}
+def publish_gold_poll(client, kind="single_choice", **extra):
+    data = {"csrf_token": csrf_token(client, "/polls/new"), "title": "Удобен ли новый прайс-лист?", "required": "y",
+            "options-0-text": "Да", "options-1-text": "Нет", "options-2-text": "Не видел", "tiers": ["gold"]}
     data.update(extra)
-    response = client.post("/polls/new", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
+    response = client.post(f"/polls/new?kind={kind}", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
 
 
@@ -145,19 +145,27 @@ def test_nobody_left_to_remind_fires_nothing(app_factory):
     assert listener.heard == []
 
 
-def test_a_short_survey_poll_and_bad_input(app, login_as):
+def test_every_kind_is_a_form_and_bad_input_is_shown_next_to_the_field(app, login_as):
     manager = login_as("manager")
-    questions = '[{"key": "q1", "kind": "rating", "title": "Оцените доставку"}, ' \
-                '{"key": "q2", "kind": "long_text", "title": "Что мешает?", "show_if": {"question": "q1", "in": [1, 2]}}]'
-    poll_id = publish_gold_poll(manager, question="Доставка", questions_json=questions)
+    page = manager.get("/polls/new").get_data(as_text=True)
+    assert "JSON" not in page and "Матрица Лайкерта" in page and 'name="options-1-text"' in page
+    poll_id = publish_gold_poll(manager, kind="rating", title="Оцените доставку")
     with app.app_context():
         from lms.surveys.api import survey_summary
 
-        assert survey_summary(db.session.get(Poll, poll_id).survey_id)["questions"] == 2
-    bad = manager.post("/polls/new", data={"csrf_token": csrf_token(manager, "/polls/new"), "question": "Один?",
-                                           "kind": "single_choice", "options": "Только один"})
-    assert bad.status_code == 422
-    assert "Вопросу с выбором нужны хотя бы два варианта." in bad.get_data(as_text=True)
+        assert survey_summary(db.session.get(Poll, poll_id).survey_id)["questions"] == 1
+    token = csrf_token(manager, "/polls/new")
+    added = manager.post("/polls/new?kind=single_choice", data={"csrf_token": token, "title": "Один?",
+                                                               "options-0-text": "Да", "list_action": "add:options"})
+    assert added.status_code == 200 and 'name="options-1-text"' in added.get_data(as_text=True)
+    bad = manager.post("/polls/new?kind=single_choice", data={"csrf_token": token, "title": "Один?",
+                                                             "options-0-text": "Только один", "options-1-text": ""})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Введите текст." in html and 'value="Только один"' in html
+    same = manager.post("/polls/new?kind=single_choice", data={"csrf_token": token, "title": "Один?",
+                                                              "options-0-text": "Да", "options-1-text": "Да"})
+    assert same.status_code == 303  # equal labels get distinct stored values
+    assert manager.get("/polls/new?kind=nope").status_code == 404
     assert login_as("learner").get("/polls/new").status_code == 403
     assert login_as("learner").get(f"/polls/{poll_id}").status_code == 403
 
@@ -168,7 +176,7 @@ def test_manager_list_query_count_does_not_grow(app, login_as, query_counter):
     with query_counter() as few:
         manager.get("/polls/")
     for n in range(5):
-        publish_gold_poll(manager, question=f"Опрос {n}")
+        publish_gold_poll(manager, title=f"Опрос {n}")
     with query_counter() as many:
         html = manager.get("/polls/").get_data(as_text=True)
     assert "Опрос 4" in html and len(many) == len(few)
