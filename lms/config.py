@@ -69,7 +69,7 @@ class DefaultConfig:
     CERT_SIGNING_PASSPHRASE = None
     # Intermediate certificate files, comma-separated or a list.
     CERT_SIGNING_CHAIN = None
-    # SMTP for expiry reminders; without a host the reminders are only logged.
+    # SMTP for every e-mail (sent by `lms worker` from the outbox); without a host the outbox waits.
     MAIL_SMTP_HOST = None
     MAIL_SMTP_PORT = 587
     MAIL_SMTP_STARTTLS = True
@@ -77,6 +77,15 @@ class DefaultConfig:
     MAIL_SMTP_PASSWORD = None
     # None: noreply@SERVER_NAME (or noreply@localhost).
     MAIL_FROM = None
+    # Implicit TLS (SMTPS, usually port 465) instead of STARTTLS.
+    MAIL_SMTP_SSL = False
+    MAIL_SMTP_TIMEOUT = 30
+    # A worker's claim on an e-mail: after this a killed worker's e-mails are sent by another.
+    MAIL_LEASE_SECONDS = 300
+    # Tries before an e-mail is marked failed (retries back off from 1 minute up to 6 hours).
+    MAIL_MAX_ATTEMPTS = 8
+    # Hour (UTC) after which the previous day's digest notifications are e-mailed.
+    NOTIFY_DIGEST_HOUR = 5
     # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
     SSO_ISSUERS = None
     # Per-kind upload limits in MB; kinds named in an override keep the others' limits below.

@@ -22,6 +22,7 @@ DEFAULT_PLUGINS = (
     "lms.webhooks.hooks",
     "lms.reports.hooks",
     "lms.admin.hooks",
+    "lms.notifications.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.
@@ -31,6 +32,7 @@ HOOKSPEC_MODULES = (
     "lms.quizzes.hookspecs",
     "lms.certificates.hookspecs",
     "lms.surveys.hookspecs",
+    "lms.notifications.hookspecs",
 )
 
 ENTRY_POINT_GROUP = "lms"
