@@ -124,6 +124,12 @@ ACCESS = {
     "surveys.results": REPORTERS,
     "surveys.export_csv": REPORTERS,
     "surveys.export_xlsx": REPORTERS,
+    # notifications (each person's own)
+    "notifications.index": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
+    "notifications.mark_unread": SIGNED_IN,
+    "notifications.mark_all_read": SIGNED_IN,
+    "notifications.preferences": SIGNED_IN,
     # partner plugins
     "lms_polls.index": SIGNED_IN,
     "lms_polls.new": REPORTERS,
