@@ -10,6 +10,7 @@ lms_register_blueprints, lms_migration_dirs, lms_translation_dirs = domain_setup
 
 CERTIFICATE_ISSUED = "certificate_issued"
 CERTIFICATE_EXPIRING = "certificate_expiring"
+SURVEY_INVITATION = "survey_invitation"
 
 
 def _issued_subject(params):
@@ -34,6 +35,14 @@ def _expiring_body(params):
              date=format_day(params.get("expires_at")))
 
 
+def _survey_subject(params):
+    return _("Survey: %(title)s", title=params.get("title", ""))
+
+
+def _survey_body(params):
+    return _("You are invited to answer the survey \"%(title)s\".", title=params.get("title", ""))
+
+
 @hookimpl
 def lms_notification_kinds():
     from lms.notifications.kinds import Delivery, NotificationKind
@@ -43,6 +52,7 @@ def lms_notification_kinds():
                          Delivery.EMAIL),
         NotificationKind(CERTIFICATE_EXPIRING, _l("Certificate expiring"), _expiring_subject, _expiring_body,
                          Delivery.EMAIL),
+        NotificationKind(SURVEY_INVITATION, _l("Survey invitation"), _survey_subject, _survey_body, Delivery.EMAIL),
     ]
 
 

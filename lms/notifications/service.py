@@ -24,6 +24,10 @@ def notify(user_id: int, kind: str, *, params: dict | None = None, link: str | N
     so a job that runs twice sends nothing twice. Inactive people get nothing. Raises LookupError
     for an undeclared kind; ``params`` must be JSON-serialisable.
     """
+    from lms.plugins import plugin_manager
+
+    if plugin_manager().is_blocked("lms.notifications.hooks"):
+        return  # the notifications domain is switched off: nobody is told anything
     declared = get_kind(kind)
     params = dict(params or {})
     encoded = json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
