@@ -86,6 +86,12 @@ class DefaultConfig:
     MAIL_MAX_ATTEMPTS = 8
     # Hour (UTC) after which the previous day's digest notifications are e-mailed.
     NOTIFY_DIGEST_HOUR = 5
+    # Assignments: the "due soon" notice goes out this many days before the due date.
+    ASSIGNMENT_DUE_SOON_DAYS = 3
+    # How often (seconds) each worker re-checks audiences, completions and renewals of assignments.
+    ASSIGNMENT_SWEEP_SECONDS = 60
+    # The learner's home lists certificates that expire within this many days.
+    HOME_EXPIRING_CERTIFICATE_DAYS = 60
     # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
     SSO_ISSUERS = None
     # Per-kind upload limits in MB; kinds named in an override keep the others' limits below.

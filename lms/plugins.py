@@ -14,6 +14,7 @@ DEFAULT_PLUGINS = (
     "lms.portal.hooks",
     "lms.auth.hooks",
     "lms.courses.hooks",
+    "lms.assignments.hooks",
     "lms.quizzes.hooks",
     "lms.certificates.hooks",
     "lms.surveys.hooks",

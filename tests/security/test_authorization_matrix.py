@@ -130,6 +130,17 @@ ACCESS = {
     "notifications.mark_unread": SIGNED_IN,
     "notifications.mark_all_read": SIGNED_IN,
     "notifications.preferences": SIGNED_IN,
+    # assignments
+    "assignments.index": ("dealer_admin", *REPORTERS),
+    "assignments.new": ("dealer_admin", *REPORTERS),
+    "assignments.detail": ("dealer_admin", *REPORTERS),
+    "assignments.end": ("dealer_admin", *REPORTERS),
+    "assignments.exempt": REPORTERS,
+    "assignments.reinstate": REPORTERS,
+    "assignments.calendar_page": SIGNED_IN,
+    "assignments.new_calendar_url": SIGNED_IN,
+    "assignments.revoke_calendar_url": SIGNED_IN,
+    "assignments.calendar_feed": PUBLIC,
     # partner plugins
     "lms_polls.index": SIGNED_IN,
     "lms_polls.new": REPORTERS,
