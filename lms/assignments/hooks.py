@@ -82,8 +82,9 @@ def lms_course_completed(completion):
         log.exception("Recording assignment completion for user %s failed", completion.user_id)
 
 
-@hookimpl
+@hookimpl(tryfirst=True)
 def lms_worker_run_once(batch_size):
+    """First in the pass, so the notices it queues leave with the same pass's outbox delivery."""
     from lms.assignments.sweep import run_sweep
 
     return run_sweep(batch_size)
