@@ -86,6 +86,16 @@ class DefaultConfig:
     MAIL_MAX_ATTEMPTS = 8
     # Hour (UTC) after which the previous day's digest notifications are e-mailed.
     NOTIFY_DIGEST_HOUR = 5
+    # Password reset by e-mail: the link's lifetime, and requests allowed per window (per address, per account).
+    PASSWORD_RESET_LINK_MINUTES = 60
+    PASSWORD_RESET_WINDOW_MINUTES = 60
+    PASSWORD_RESET_MAX_PER_ADDRESS = 10
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+    # A dealer admin's staff invitation link stays valid this many days (single use).
+    INVITATION_LINK_DAYS = 7
+    # Bulk import of dealers and users: rows and megabytes a file may hold.
+    USER_IMPORT_MAX_ROWS = 50000
+    USER_IMPORT_MAX_MB = 20
     # Assignments: the "due soon" notice goes out this many days before the due date.
     ASSIGNMENT_DUE_SOON_DAYS = 3
     # How often (seconds) each worker re-checks audiences, completions and renewals of assignments.

@@ -24,6 +24,7 @@ DEFAULT_PLUGINS = (
     "lms.reports.hooks",
     "lms.admin.hooks",
     "lms.notifications.hooks",
+    "lms.people.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.
