@@ -27,6 +27,7 @@ def lms_app_created(app):
 
     app.add_template_global(lambda status: STATUS_LABELS.get(status, status), "status_label")
     app.add_template_filter(lambda value: format_date(value, "long") if value else "", "long_date")
+    app.add_template_global(lambda: url_for("assignments.calendar_page"), "calendar_page_url")
 
 
 @hookimpl

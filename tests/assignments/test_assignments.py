@@ -139,3 +139,60 @@ def test_other_dealers_admin_cannot_see_or_end_an_assignment(app, client, demo):
     sign_in(client, "learner")
     assert client.get("/assignments/").status_code == 403
     assert client.get(f"/assignments/{assignment}").status_code == 403
+
+
+def test_a_learning_path_is_done_when_every_course_of_it_is(app, demo):
+    from lms.courses.models import LearningPath, LearningPathCourse
+    from lms.events import commit
+    from lms.extensions import db
+
+    first = add_published_course(app, slug="p1", title="P1")
+    second = add_published_course(app, slug="p2", title="P2")
+    with app.app_context():
+        path = LearningPath(slug="path", title="Path")
+        db.session.add(path)
+        db.session.flush()
+        db.session.add_all([LearningPathCourse(path_id=path.id, course_id=first, position=1),
+                            LearningPathCourse(path_id=path.id, course_id=second, position=2)])
+        commit()
+        path_id = path.id
+    learner = user_id(app, "learner")
+    assignment = assign(app, path_id=path_id, audience_kind="people", audience_values=(learner,))
+    complete_course(app, learner, first)
+    assert statuses(app, assignment)[DEMO_EMAILS["learner"]] == "not_started"
+    complete_course(app, learner, second)
+    assert statuses(app, assignment)[DEMO_EMAILS["learner"]] == "done"
+
+
+def test_dealer_admin_cannot_aim_at_a_region(app, client, demo):
+    course = add_published_course(app, slug="r", title="R")
+    sign_in(client, "dealer_admin")
+    page = client.post("/assignments/new", data={
+        "csrf_token": csrf_token(client, "/assignments/new"), "target": f"course:{course}",
+        "audience_kind": "region", "regions": "Краснодарский край", "due_kind": "after_assignment",
+        "due_days": "5"})
+    assert page.status_code == 200
+    assert 'value="Краснодарский край"' not in page.get_data(as_text=True)
+    from lms.assignments.models import Assignment
+    from lms.extensions import db
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 0
+
+
+def test_due_soon_notice_goes_out_once(app_factory, demo):
+    from lms.notifications.models import Notification
+    from lms.extensions import db
+    from lms.worker import run_once
+
+    app = app_factory(ASSIGNMENT_SWEEP_SECONDS=0)
+    course = add_published_course(app, slug="soon", title="Soon")
+    learner = user_id(app, "learner")
+    assign(app, course_id=course, audience_kind="people", audience_values=(learner,), due_days=10)
+    with clock_moved(days=8):
+        for _ in range(3):
+            with app.app_context():
+                run_once(10)
+    with app.app_context():
+        kinds = sorted(db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == learner)))
+    assert kinds == ["assignment_due_soon", "assignment_new"]

@@ -23,6 +23,7 @@ def test_calendar_feed_holds_the_due_dates_and_a_revoked_url_answers_404(app, cl
     assign(app, course_id=other, audience_kind="people", audience_values=(learner,), due_kind="fixed",
            due_on=__import__("datetime").date(2031, 3, 1))
     sign_in(client, "learner")
+    assert "/assignments/calendar" in client.get("/account").get_data(as_text=True)
     url = feed_url(client)
     path = url.split("lms.test", 1)[1]
     visitor = app.test_client()
