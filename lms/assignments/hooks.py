@@ -89,3 +89,11 @@ def lms_worker_run_once(batch_size):
     from lms.assignments.sweep import run_sweep
 
     return run_sweep(batch_size)
+
+
+@hookimpl
+def lms_course_access_grants(user_id):
+    """Assigned courses (directly or through a learning path) open for their holder, whatever the targeting."""
+    from lms.assignments.queries import assigned_course_ids
+
+    return assigned_course_ids(user_id)

@@ -151,3 +151,14 @@ def dealer_counts(today: date, dealer_ids) -> dict[int, tuple[int, int]]:
         .where(Assignment.active.is_(True), User.dealer_id.in_(dealer_ids))
         .group_by(User.dealer_id)).all()
     return {dealer_id: (assigned, overdue) for dealer_id, assigned, overdue in rows}
+
+
+def assigned_course_ids(user_id: int):
+    """``SELECT`` of the course ids of the user's active assignments, paths' courses included (a subquery)."""
+    mine = sa.select(Assignment.id).join(AssignmentPerson, AssignmentPerson.assignment_id == Assignment.id).where(
+        AssignmentPerson.user_id == user_id, Assignment.active.is_(True))
+    direct = sa.select(Assignment.course_id).where(Assignment.id.in_(mine), Assignment.course_id.is_not(None))
+    through_paths = (sa.select(LearningPathCourse.course_id)
+                     .join(Assignment, Assignment.path_id == LearningPathCourse.path_id)
+                     .where(Assignment.id.in_(mine)))
+    return sa.union(direct, through_paths)

@@ -196,3 +196,23 @@ def test_due_soon_notice_goes_out_once(app_factory, demo):
     with app.app_context():
         kinds = sorted(db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == learner)))
     assert kinds == ["assignment_due_soon", "assignment_new"]
+
+
+def test_hook_lms_course_access_grants(app, client, demo):
+    """A course aimed at another tier opens for the person it is assigned to, and only for them."""
+    from lms.courses.models import Course, CourseTarget
+    from lms.events import commit
+    from lms.extensions import db
+
+    course = add_published_course(app, slug="silver-only", title="Silver only")
+    with app.app_context():
+        db.session.get(Course, course).targets_all = False
+        db.session.add(CourseTarget(course_id=course, kind="tier", value="silver"))
+        commit()
+    sign_in(client, "learner")
+    assert client.get("/courses/silver-only").status_code == 404
+    assign(app, course_id=course, audience_kind="people", audience_values=(user_id(app, "learner"),))
+    assert client.get("/courses/silver-only").status_code == 200
+    assert "Silver only" in client.get("/courses/").get_data(as_text=True)
+    sign_in(client, "learner3")
+    assert client.get("/courses/silver-only").status_code == 404
