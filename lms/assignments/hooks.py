@@ -97,3 +97,11 @@ def lms_course_access_grants(user_id):
     from lms.assignments.queries import assigned_course_ids
 
     return assigned_course_ids(user_id)
+
+
+@hookimpl(trylast=True)
+def lms_load_demo_data():
+    """After the courses domain imported the demo courses (the caller commits)."""
+    from lms.assignments.demo import load_demo_assignment
+
+    load_demo_assignment()

@@ -88,3 +88,20 @@ def test_home_query_count_is_constant(app, client, demo, query_counter):
     add(29, 1)
     assert count() == one
     complete_course(app, learner, add_published_course(app, slug="done", title="Done"))
+
+
+def test_demo_assigns_the_safety_course_once(app, client, demo):
+    from lms.events import commit
+
+    for _ in range(2):
+        with app.app_context():
+            app.extensions["lms"].hook.lms_load_demo_data()
+            commit()
+    from lms.assignments.models import Assignment
+    from lms.extensions import db
+    import sqlalchemy as sa
+
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Assignment.id))) == 1
+    sign_in(client, "learner")
+    assert "Безопасное хранение" in client.get("/").get_data(as_text=True).split('id="my-learning"', 1)[1]
