@@ -216,3 +216,23 @@ def test_hook_lms_course_access_grants(app, client, demo):
     assert "Silver only" in client.get("/courses/").get_data(as_text=True)
     sign_in(client, "learner3")
     assert client.get("/courses/silver-only").status_code == 404
+
+
+def test_the_worker_sweep_assigns_people_who_moved_into_the_audience(app_factory, demo):
+    from lms.auth.models import User
+    from lms.events import commit
+    from lms.extensions import db
+    from lms.worker import run_once
+
+    app = app_factory(ASSIGNMENT_SWEEP_SECONDS=0)
+    course = add_published_course(app, slug="move", title="Move")
+    assignment = assign(app, course_id=course, audience_kind="region", audience_values=("Краснодарский край",))
+    assert DEMO_EMAILS["learner2"] not in statuses(app, assignment)
+    with app.app_context():
+        db.session.get(User, user_id(app, "learner2")).dealer_id = dealer_id_of(app, "learner")
+        commit()
+        counts = run_once(10)
+    assert counts["assignments given"] == 1
+    assert statuses(app, assignment)[DEMO_EMAILS["learner2"]] == "not_started"
+    with app.app_context():
+        assert run_once(10)["assignments given"] == 0
