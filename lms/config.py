@@ -69,7 +69,7 @@ class DefaultConfig:
     CERT_SIGNING_PASSPHRASE = None
     # Intermediate certificate files, comma-separated or a list.
     CERT_SIGNING_CHAIN = None
-    # SMTP for expiry reminders; without a host the reminders are only logged.
+    # SMTP for every e-mail (sent by `lms worker` from the outbox); without a host the outbox waits.
     MAIL_SMTP_HOST = None
     MAIL_SMTP_PORT = 587
     MAIL_SMTP_STARTTLS = True
@@ -77,6 +77,31 @@ class DefaultConfig:
     MAIL_SMTP_PASSWORD = None
     # None: noreply@SERVER_NAME (or noreply@localhost).
     MAIL_FROM = None
+    # Implicit TLS (SMTPS, usually port 465) instead of STARTTLS.
+    MAIL_SMTP_SSL = False
+    MAIL_SMTP_TIMEOUT = 30
+    # A worker's claim on an e-mail: after this a killed worker's e-mails are sent by another.
+    MAIL_LEASE_SECONDS = 300
+    # Tries before an e-mail is marked failed (retries back off from 1 minute up to 6 hours).
+    MAIL_MAX_ATTEMPTS = 8
+    # Hour (UTC) after which the previous day's digest notifications are e-mailed.
+    NOTIFY_DIGEST_HOUR = 5
+    # Password reset by e-mail: the link's lifetime, and requests allowed per window (per address, per account).
+    PASSWORD_RESET_LINK_MINUTES = 60
+    PASSWORD_RESET_WINDOW_MINUTES = 60
+    PASSWORD_RESET_MAX_PER_ADDRESS = 10
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+    # A dealer admin's staff invitation link stays valid this many days (single use).
+    INVITATION_LINK_DAYS = 7
+    # Bulk import of dealers and users: rows and megabytes a file may hold.
+    USER_IMPORT_MAX_ROWS = 50000
+    USER_IMPORT_MAX_MB = 20
+    # Assignments: the "due soon" notice goes out this many days before the due date.
+    ASSIGNMENT_DUE_SOON_DAYS = 3
+    # How often (seconds) each worker re-checks audiences, completions and renewals of assignments.
+    ASSIGNMENT_SWEEP_SECONDS = 60
+    # The learner's home lists certificates that expire within this many days.
+    HOME_EXPIRING_CERTIFICATE_DAYS = 60
     # Path of the TOML file of trusted SSO issuers; None turns single sign-on off.
     SSO_ISSUERS = None
     # Where every stored file lives (docs/storage.md): None or "" is the instance folder,

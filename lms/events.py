@@ -14,6 +14,8 @@ from lms.extensions import db
 
 _PENDING = "lms_pending_events"
 _COMMITTED = "lms_committed_events"
+# Set while committed events are being fired: a hook that commits (as many do) must not recurse.
+_DISPATCHING = "lms_events_dispatching"
 
 
 def emit(hook_name: str, **payload) -> None:
@@ -37,9 +39,15 @@ def dispatch_committed_events() -> None:
     from lms.plugins import plugin_manager
 
     session = db.session()
-    while session.info.get(_COMMITTED):
-        hook_name, payload = session.info[_COMMITTED].pop(0)
-        getattr(plugin_manager().hook, hook_name)(**payload)
+    if session.info.get(_DISPATCHING):
+        return  # a hook committed: the loop below fires what that commit added, without nesting
+    session.info[_DISPATCHING] = True
+    try:
+        while session.info.get(_COMMITTED):
+            hook_name, payload = session.info[_COMMITTED].pop(0)
+            getattr(plugin_manager().hook, hook_name)(**payload)
+    finally:
+        session.info.pop(_DISPATCHING, None)
 
 
 @event.listens_for(Session, "after_commit")

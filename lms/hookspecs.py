@@ -117,5 +117,5 @@ def lms_user_provisioned(user_id, source):
     """A user account was created; fires after the creating transaction committed.
 
     ``user_id`` is the new user's id, ``source`` one of ``"cli"``, ``"admin"``, ``"demo"``,
-    ``"sso"``, ``"api"``. Returns nothing.
+    ``"sso"``, ``"api"``, ``"import"`` (bulk import), ``"invitation"`` (a dealer admin's). Returns nothing.
     """

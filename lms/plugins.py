@@ -14,6 +14,7 @@ DEFAULT_PLUGINS = (
     "lms.portal.hooks",
     "lms.auth.hooks",
     "lms.courses.hooks",
+    "lms.assignments.hooks",
     "lms.quizzes.hooks",
     "lms.certificates.hooks",
     "lms.surveys.hooks",
@@ -26,6 +27,8 @@ DEFAULT_PLUGINS = (
     "lms.observability.hooks",
     "lms.backup.hooks",
     "lms.coordination.hooks",
+    "lms.notifications.hooks",
+    "lms.people.hooks",
 )
 
 # Each domain declares its own hooks next to its code; all of them are part of the contract.
@@ -35,6 +38,7 @@ HOOKSPEC_MODULES = (
     "lms.quizzes.hookspecs",
     "lms.certificates.hookspecs",
     "lms.surveys.hookspecs",
+    "lms.notifications.hookspecs",
 )
 
 ENTRY_POINT_GROUP = "lms"

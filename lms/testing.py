@@ -267,3 +267,45 @@ def s3_bucket_settings(endpoint: str, prefix: str = "portal") -> dict:
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="lms-test",
                  aws_secret_access_key="lms-test-secret").create_bucket(Bucket=bucket)
     return {"STORAGE_URL": f"s3://{bucket}/{prefix}", "STORAGE_S3_ENDPOINT_URL": endpoint, **S3_TEST_CREDENTIALS}
+class ReceivedMail:
+    """E-mails a test SMTP server accepted: ``messages`` are ``email.message.EmailMessage`` objects."""
+
+    def __init__(self):
+        self.messages = []
+        self.port = None
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages if message["To"].lower() == address.lower()]
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content,
+                                                policy=policy.default))
+        return "250 Message accepted"
+
+
+@contextmanager
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for a test; yields a ``ReceivedMail`` with its port."""
+    from aiosmtpd.controller import Controller
+
+    import socket
+
+    with socket.socket() as probe:  # a free port (aiosmtpd checks its server by connecting to it)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    received = ReceivedMail()
+    received.port = port
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield received
+    finally:
+        controller.stop()
+
+
+def smtp_settings(received: ReceivedMail) -> dict:
+    """App settings sending mail to a ``smtp_server()``."""
+    return {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": received.port, "MAIL_SMTP_STARTTLS": False,
+            "MAIL_FROM": "training@agro.example"}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -14,6 +14,7 @@ from lms.auth.permissions import roles_required
 from lms.auth.services import AccountError, create_user
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 from lms.plugins import describe_plugins, plugin_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,9 +51,14 @@ def users():
             return redirect(url_for("admin.users"))
     elif form.is_submitted():
         status = 400
-    rows = db.session.scalars(sa.select(User).options(joinedload(User.dealer)).order_by(User.name))
+    term = search_term(request.args.get("q"))
+    query = sa.select(User).options(joinedload(User.dealer))
+    if term:
+        query = query.outerjoin(Dealer, Dealer.id == User.dealer_id).where(matches(term, User.name, User.email,
+                                                                                   Dealer.name))
+    page = page_of(query.order_by(User.name, User.id), request.args.get("page"))
     return render_template(
-        "admin/users.html", form=form, users=list(rows), roles=ROLE_LABELS
+        "admin/users.html", form=form, users=page.items, page=page, term=term, roles=ROLE_LABELS
     ), status
 
 
@@ -87,8 +93,12 @@ def dealers():
             return redirect(url_for("admin.dealers"))
     elif form.is_submitted():
         status = 400
-    rows = db.session.scalars(sa.select(Dealer).order_by(Dealer.name))
-    return render_template("admin/dealers.html", form=form, dealers=list(rows)), status
+    term = search_term(request.args.get("q"))
+    query = sa.select(Dealer)
+    if term:
+        query = query.where(matches(term, Dealer.name, Dealer.tax_id, Dealer.region, Dealer.tier))
+    page = page_of(query.order_by(Dealer.name, Dealer.id), request.args.get("page"))
+    return render_template("admin/dealers.html", form=form, dealers=page.items, page=page, term=term), status
 
 
 @bp.route("/dealers/<int:dealer_id>/toggle", methods=["POST"])

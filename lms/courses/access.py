@@ -17,8 +17,9 @@ def visible_course_ids(user) -> sa.Select:
     query = sa.select(Course.id).where(Course.published.is_(True))
     if user.role in STAFF_SEE_ALL:
         return query
+    granted = [Course.id.in_(grant) for grant in access_grants(user.id)]
     if user.dealer_id is None:
-        return query.where(Course.targets_all.is_(True))
+        return query.where(sa.or_(Course.targets_all.is_(True), *granted))
     dealer = sa.select(Dealer.tier, Dealer.region).where(Dealer.id == user.dealer_id).subquery()
     targeted = sa.select(CourseTarget.id).where(
         CourseTarget.course_id == Course.id,
@@ -28,7 +29,14 @@ def visible_course_ids(user) -> sa.Select:
             sa.and_(CourseTarget.kind == "dealer", CourseTarget.dealer_id == user.dealer_id),
         ),
     )
-    return query.where(sa.or_(Course.targets_all.is_(True), sa.exists(targeted)))
+    return query.where(sa.or_(Course.targets_all.is_(True), sa.exists(targeted), *granted))
+
+
+def access_grants(user_id: int) -> list:
+    """The ``lms_course_access_grants`` subqueries of the loaded plugins (assigned courses)."""
+    from lms.plugins import plugin_manager
+
+    return [grant for grant in plugin_manager().hook.lms_course_access_grants(user_id=user_id) if grant is not None]
 
 
 def course_visible_to(user, course_id: int) -> bool:

@@ -21,6 +21,16 @@ def lms_course_requirements(user_id, course_id):
 
 
 @hookspec
+def lms_course_access_grants(user_id):
+    """Return a ``SELECT`` of course ids the user may open besides the courses targeted at them, or None.
+
+    Called whenever the courses a learner sees are worked out (as a subquery: keep it one indexed
+    SELECT). The assignments domain grants the courses assigned to the user, so an assignment never
+    points at a course its holder cannot open.
+    """
+
+
+@hookspec
 def lms_lesson_completed(user_id, lesson_id, course_id):
     """A learner completed a lesson; fires after commit. Returns nothing."""
 

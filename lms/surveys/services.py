@@ -102,6 +102,13 @@ def publish_survey(survey: Survey) -> None:
         raise SurveyRefused(N_("Add at least one question."))
     if survey.status != "published":
         survey.status, survey.published_at = "published", utcnow()
+        if survey.owner is None and survey.course_id is None:  # plugins' and feedback surveys invite their own way
+            from lms.notifications import notify
+
+            db.session.flush()
+            for user_id in non_respondents(survey.id):
+                notify(user_id, "survey_invitation", params={"title": survey.title}, link=f"/surveys/{survey.id}",
+                       dedupe_key=f"survey_invitation:{survey.id}")
 
 
 def audience_condition(survey_id_column, user: User):

@@ -18,6 +18,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import roles_required
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 from lms.timeutil import utcnow
 from lms.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookSubscription
 from lms.webhooks.signing import generate_webhook_secret
@@ -101,13 +102,16 @@ def deliveries():
     status = request.args.get("status") or None
     if status is not None and status not in DeliveryStatus.ALL:
         abort(400)
-    query = (sa.select(WebhookDelivery).options(joinedload(WebhookDelivery.subscription))
-             .order_by(WebhookDelivery.id.desc()).limit(LOG_PAGE_SIZE))
+    term = search_term(request.args.get("q"))
+    query = sa.select(WebhookDelivery).options(joinedload(WebhookDelivery.subscription))
     if status:
         query = query.where(WebhookDelivery.status == status)
-    rows = list(db.session.scalars(query))
-    return render_template("webhooks/deliveries.html", deliveries=rows, status=status, status_labels=STATUS_LABELS,
-                           page_size=LOG_PAGE_SIZE)
+    if term:
+        query = query.join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id).where(
+            matches(term, WebhookDelivery.event, WebhookDelivery.uuid, WebhookSubscription.url))
+    page = page_of(query.order_by(WebhookDelivery.id.desc()), request.args.get("page"), LOG_PAGE_SIZE)
+    return render_template("webhooks/deliveries.html", deliveries=page.items, status=status,
+                           status_labels=STATUS_LABELS, page_size=LOG_PAGE_SIZE, page=page, term=term)
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")

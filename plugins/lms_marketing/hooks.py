@@ -39,6 +39,13 @@ def lms_tpl_nav_items(user):
 
 
 @hookimpl
+def lms_notification_kinds():
+    from lms_marketing.notices import order_status_kind
+
+    return [order_status_kind()]
+
+
+@hookimpl
 def lms_load_demo_data():
     from lms_marketing.demo import load_demo_data
 

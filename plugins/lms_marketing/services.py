@@ -171,6 +171,10 @@ def change_status(order_id: int, new_status: str, *, actor_id: int, note: str = 
 def _record(order: Order, old_status: str | None, new_status: str, actor_id: int | None, note: str) -> None:
     db.session.add(OrderStatusChange(order_id=order.id, from_status=old_status, to_status=new_status,
                                      note=note, changed_by_id=actor_id))
+    if old_status is not None:
+        from lms_marketing.notices import tell_orderer
+
+        tell_orderer(order, new_status, note, actor_id)
     emit("lms_marketing_order_status_changed", order=OrderEvent(
         order_id=order.id, dealer_id=order.dealer_id, item_id=order.item_id, user_id=order.user_id,
         quantity=order.quantity, old_status=old_status, new_status=new_status, changed_by_id=actor_id,

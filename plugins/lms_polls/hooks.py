@@ -43,6 +43,13 @@ def lms_tpl_dashboard(user):
     return Markup(render_template("lms_polls/_dashboard_panel.html", polls=pending))  # nosec B704
 
 
+@hookimpl
+def lms_notification_kinds():
+    from lms_polls.notices import invitation_kind
+
+    return [invitation_kind()]
+
+
 DEMO_POLL_TITLE = "Удобен ли новый прайс-лист?"
 
 

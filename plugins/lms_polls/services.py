@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.surveys import api as surveys
 from lms_polls.contracts import PollReminder
 from lms_polls.models import Poll, Reminder
+from lms_polls.notices import invite
 
 SurveyError = surveys.SurveyError  # a refused survey definition: ``message`` and ``params`` to translate
 
@@ -38,6 +39,8 @@ def create_poll(*, title: str, questions: list, created_by: int, targeting: dict
     poll = Poll(survey_id=survey_id, created_by=created_by)
     db.session.add(poll)
     db.session.flush()
+    invite(surveys.non_respondents(survey_id), poll_id=poll.id, survey_id=survey_id, title=title,
+           occasion="published")
     return poll
 
 
@@ -78,6 +81,8 @@ def send_reminder(poll: Poll, *, sent_by: int, dealer_id: int | None = None) -> 
     reminder = Reminder(poll_id=poll.id, dealer_id=dealer_id, sent_by=sent_by, recipients=len(user_ids))
     db.session.add(reminder)
     db.session.flush()
+    invite(user_ids, poll_id=poll.id, survey_id=poll.survey_id, occasion=f"reminder-{reminder.id}",
+           title=(surveys.survey_summary(poll.survey_id) or {}).get("title", ""))
     emit("lms_polls_reminder_sent", reminder=PollReminder(
         reminder_id=reminder.id, poll_id=poll.id, survey_id=poll.survey_id, dealer_id=dealer_id,
         user_ids=tuple(user_ids), sent_by=sent_by))

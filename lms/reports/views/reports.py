@@ -15,6 +15,7 @@ from lms.auth.models import Role
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.bounds import parse_id
 from lms.reports import activity, coverage, course_stats, snapshots
+from lms.reports.assigned import assigned_by_dealer
 from lms.reports.charts import activity_chart
 from lms.reports.scope import filter_options
 from lms.reports.tables import Table
@@ -92,7 +93,8 @@ def coverage_matrix(fmt: str | None = None):
     return render_template("reports/coverage.html", scope=scope, by=by, days=days, page=page, pages=pages,
                            base=base, columns=columns, dealers=dealers, cells={**cells, **shown},
                            summary=summary_table, computed_at=computed_at,
-                           empty=coverage.Counts, options=_options(scope), total_dealers=total_dealers)
+                           empty=coverage.Counts, options=_options(scope), total_dealers=total_dealers,
+                           assigned=assigned_by_dealer([dealer["id"] for dealer in dealers], now.date()))
 
 
 @bp.route("/coverage/people")

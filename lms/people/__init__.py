@@ -1,0 +1,1 @@
+"""People management: bulk import of dealers and users, staff invitations, password reset by e-mail."""
