@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.question_fields.forms import EditorForm, LocalDecimalField, TextRowForm
@@ -30,8 +31,8 @@ class SurveyFieldForm(EditorForm):
 
     def set_earlier_questions(self, questions: list[dict]) -> None:
         """The questions a condition may refer to: the earlier ones (conditions look back only)."""
-        self.show_if_question.choices = [("", str(_l("— always show —")))] + [
-            (q["key"], q["title"]) for q in questions if q["kind"] not in ("likert", "long_text")]
+        self.show_if_question.choices = [SelectChoice("", str(_l("— always show —")))] + [
+            SelectChoice(q["key"], q["title"]) for q in questions if q["kind"] not in ("likert", "long_text")]
 
     def load(self, definition: dict) -> None:
         self.title.data = definition.get("title", "")

@@ -121,7 +121,8 @@ class MultipleChoiceForm(SingleChoiceForm):
 
 
 class TrueFalseForm(QuestionEditorForm):
-    correct = RadioField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))],
+    correct = RadioField(_l("The statement is"),
+                         choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
                          validators=[InputRequired(message=_l("Choose whether the statement is true."))])
     feedback_true = StringField(_l("Feedback for «True»"), validators=[Optional(), Length(max=MAX_ROW_TEXT)])
     feedback_false = StringField(_l("Feedback for «False»"), validators=[Optional(), Length(max=MAX_ROW_TEXT)])
@@ -238,8 +239,8 @@ class OrderingForm(QuestionEditorForm):
     list_names = ("items",)
     items = FieldList(FormField(TextRowForm), label=_l("Items in the correct order"), min_entries=2, max_entries=50)
     grading = SelectField(_l("Grading"), default="adjacent_pairs", choices=[
-        ("adjacent_pairs", _l("Per pair of neighbours kept together")),
-        ("absolute_position", _l("Per item in its exact place"))])
+        SelectChoice("adjacent_pairs", _l("Per pair of neighbours kept together")),
+        SelectChoice("absolute_position", _l("Per item in its exact place"))])
 
     def load(self, definition):
         self.load_rows(self.items, [{"id": i["id"], "text": i["text"]} for i in definition.get("items") or []])
