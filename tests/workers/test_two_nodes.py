@@ -10,7 +10,9 @@ refused by the other.
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 import sqlalchemy as sa
-from two_nodes import TROUBLE, csrf_of, start_node, start_worker
+from two_nodes import TROUBLE, csrf_of, start_node, start_worker, wait_ready
 from worker_processes import ROOT
 
 from lms.testing import DEMO_PASSWORD
@@ -146,12 +148,13 @@ def test_two_nodes_survive_losing_a_node_and_a_worker(postgresql_only, app_facto
            "LMS_CERTIFICATE_PDF_LEASE_SECONDS": "5", "LMS_WORKER_ALIVE_SECONDS": "10"}
     processes = []
     try:
-        node_a = start_node("node-a", env, tmp_path)
-        processes.append(node_a)
-        node_b = start_node("node-b", env, tmp_path)
-        processes.append(node_b)
+        # Started side by side; node C joins after node B's death (as a replacement would).
+        node_a, node_b, node_c = (start_node(f"node-{x}", env, tmp_path) for x in "abc")
+        processes.extend([node_a, node_b, node_c])
         workers = [start_worker(f"worker-{n}", env, tmp_path) for n in (1, 2)]
         processes.extend(workers)
+        for node in (node_a, node_b, node_c):
+            wait_ready(node)
         campaign = Campaign([node_a, node_b])
 
         with ThreadPoolExecutor(max_workers=10) as pool:
@@ -190,8 +193,6 @@ def test_two_nodes_survive_losing_a_node_and_a_worker(postgresql_only, app_facto
         assert len(stored) == LEARNERS, stored
 
         # A file uploaded through one node downloads through the other (node B is gone: a fresh one).
-        node_c = start_node("node-c", env, tmp_path)
-        processes.append(node_c)
         upload_and_download_across(Campaign([node_a, node_c]), node_a, node_c, app)
         # A session ended on one node is refused by the other.
         browser = Campaign([node_a, node_a]).sign_in("node-learner0@two-nodes.example")
@@ -203,6 +204,12 @@ def test_two_nodes_survive_losing_a_node_and_a_worker(postgresql_only, app_facto
         refused = requests.get(node_c.url + "/", cookies=copied, allow_redirects=False)
         assert refused.status_code == 302 and "/login" in refused.headers["Location"]
     finally:
+        for process in processes:  # SIGTERM to all first, so they stop side by side
+            if process.popen.poll() is None:
+                try:
+                    os.killpg(process.popen.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
         for process in processes:
             process.stop()
     assert {p.name: p.outlived() for p in processes} == {p.name: [] for p in processes}
