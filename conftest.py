@@ -31,7 +31,8 @@ from lms.testing import (  # noqa: F401  (re-exported for tests that import them
 
 
 def pytest_report_header(config):
-    return f"lms database: {os.environ.get('LMS_TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+    return (f"lms database: {os.environ.get('LMS_TEST_DATABASE_URL') or 'SQLite (temporary file)'}; "
+            f"storage: {os.environ.get('LMS_TEST_STORAGE') or 'local'}")
 
 
 @pytest.fixture(scope="session")
@@ -269,6 +270,26 @@ def s3_storage(s3_endpoint) -> dict:
     from lms.testing import s3_bucket_settings
 
     return s3_bucket_settings(s3_endpoint)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_storage(request):
+    """``LMS_TEST_STORAGE=s3`` runs every test's app on one bucket of the test S3 server (through the
+    ``LMS_STORAGE_*`` variables, so a test's own ``STORAGE_URL`` still wins); by default the instance folder."""
+    if os.environ.get("LMS_TEST_STORAGE", "local") != "s3":
+        yield
+        return
+    from lms.testing import s3_bucket_settings
+
+    settings = {f"LMS_{key}": value for key, value in s3_bucket_settings(request.getfixturevalue("s3_endpoint")).items()}
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -66,10 +66,10 @@ def hold(name: str, holder: str, seconds: float) -> bool:
     renewed = db.session.execute(
         sa.update(table).where(table.c.name == name, sa.or_(table.c.holder == holder, table.c.held_until < now))
         .values(holder=holder, held_until=until)).rowcount
-    if not renewed:
+    if not renewed:  # RETURNING, not rowcount: psycopg reports -1 for an insert that did nothing
         renewed = db.session.execute(
             dialect_insert(table).values(name=name, holder=holder, held_until=until)
-            .on_conflict_do_nothing(index_elements=["name"])).rowcount
+            .on_conflict_do_nothing(index_elements=["name"]).returning(table.c.name)).first() is not None
     db.session.commit()
     return bool(renewed)
 

@@ -94,13 +94,18 @@ def _spawn(name: str, command: list[str], env: dict, log_path: Path, port: int |
 
 
 def start_node(name: str, env: dict, folder: Path) -> Process:
-    """A gunicorn node (2 gthread workers) with its own instance folder; returns once /healthz answers."""
+    """A gunicorn node (2 gthread workers) with its own instance folder; ``wait_ready`` before use."""
     instance = folder / name
     instance.mkdir(parents=True, exist_ok=True)
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
                "-b", f"127.0.0.1:{port}", "--graceful-timeout", "5", "--error-logfile", "-", "wsgi:app"]
-    node = _spawn(name, command, {**env, "LMS_INSTANCE_PATH": str(instance)}, folder / f"{name}.log", port)
+    return _spawn(name, command, {**env, "LMS_INSTANCE_PATH": str(instance)}, folder / f"{name}.log", port)
+
+
+def wait_ready(node: Process) -> Process:
+    """Return once the node's /healthz answers (nodes start side by side, then are waited for)."""
+    name = node.name
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if node.popen.poll() is not None:
