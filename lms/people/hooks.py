@@ -29,4 +29,4 @@ def lms_tpl_nav_items(user):
 def lms_tpl_admin_menu(user):
     if not (user.is_authenticated and user.role == Role.ADMIN):
         return None
-    return [NavItem(key="people_import", label=_("Import people"), url=url_for("people.import_people"), order=15)]
+    return [NavItem(key="people_import", label=_("Import people"), url=url_for("people.import_people"), order=38)]
