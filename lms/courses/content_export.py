@@ -47,7 +47,8 @@ def course_toml(course: CourseSource) -> str:
         quiz = course.quiz
         lines += ["", "[quiz]"] + _toml_lines({"file": quiz.file_name, "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
                                                "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
-                                               "completion": None if quiz.completion == "lessons_and_exam" else quiz.completion})
+                                               "completion": None if quiz.completion == "lessons_and_exam" else quiz.completion,
+                                               "details": quiz.details_file})
     for section in course.sections:
         lines += ["", "[[sections]]", f"title = {_toml_value(section.title)}", "lessons = ["]
         lines += [f"    {_toml_value(lesson.file_name)}," for lesson in section.lessons] + ["]"]
@@ -80,6 +81,8 @@ def write_course_dir(course: CourseSource, content_root: str | Path,
         (target / lesson.file_name).write_text(lesson_text(lesson), encoding="utf-8")
     if course.quiz is not None:
         (target / course.quiz.file_name).write_text(course.quiz.text, encoding="utf-8")
+        if course.quiz.details_file:
+            (target / course.quiz.details_file).write_text(course.quiz.details_text, encoding="utf-8")
     for asset in course.assets:
         destination = target / "assets" / asset.name
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -79,6 +79,7 @@ LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 _TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
 REQUIRED = object()
 QuizChecker = Callable[[str], Iterable[tuple[int | None, str]]]
+DetailsChecker = Callable[[str, str], Iterable[str]]  # (GIFT text, sidecar JSON text) -> problems
 
 
 class _Problems:
@@ -251,12 +252,14 @@ TARGETING_SPEC = {"all": (bool, False), "tiers": ("list[str]", ()), "regions": (
 QUIZ_SPEC = {
     "file": (str, REQUIRED), "pass_percent": (int, 80), "max_attempts": (int, 0), "time_limit_minutes": (int, 0),
     "shuffle": (bool, True), "feedback": (str, "after_submit"), "completion": (str, "lessons_and_exam"),
+    "details": (str, None),
 }
 COMPLETION_RULES = ("lessons_and_exam", "exam_only")
 SECTION_SPEC = {"title": (str, ""), "lessons": ("list[str]", REQUIRED)}
 
 
-def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, check_quiz: QuizChecker | None) -> QuizSource | None:
+def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, check_quiz: QuizChecker | None,
+               check_details: DetailsChecker | None = None) -> QuizSource | None:
     toml_path = course_dir / "course.toml"
     line = _line_of(text, "quiz")
     values = _read_table(table, QUIZ_SPEC, problems, toml_path, text, prefix="quiz.", start=line or 1)
@@ -266,21 +269,38 @@ def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, ch
         problems.add(toml_path, line, "In [quiz], feedback must be one of: %(values)s.", values=", ".join(QUIZ_FEEDBACK))
     if values["completion"] not in COMPLETION_RULES:
         problems.add(toml_path, line, "In [quiz], completion must be one of: %(values)s.", values=", ".join(COMPLETION_RULES))
-    name = values["file"]
+    name, details = values["file"], values["details"]
     if name is None:
         return None
-    quiz_path = course_dir / name
-    if is_unsafe_name(name) or not name.endswith(".gift") or not quiz_path.is_file():
-        problems.add(toml_path, line, "The quiz file “%(name)s” does not exist next to course.toml (a .gift file).", name=name)
-        return None
-    try:
-        quiz_text = quiz_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(quiz_path, None, "The file is not UTF-8 text.")
+    quiz_text = _read_beside(course_dir, name, ".gift", problems, line,
+                             "The quiz file “%(name)s” does not exist next to course.toml (a .gift file).")
+    if quiz_text is None:
         return None
     for quiz_line, message in (check_quiz(quiz_text) if check_quiz else ()):
-        problems.add(quiz_path, quiz_line, message)
-    return QuizSource(name, quiz_text, **{key: values[key] for key in QUIZ_SPEC if key != "file"})
+        problems.add(course_dir / name, quiz_line, message)
+    details_text = None
+    if details is not None:
+        details_text = _read_beside(course_dir, details, ".json", problems, line,
+                                    "The quiz details file “%(name)s” does not exist next to course.toml (a .json file).")
+        if details_text is None:
+            return None
+        for message in (check_details(quiz_text, details_text) if check_details else ()):
+            problems.add(course_dir / details, None, "%(problem)s", problem=message)
+    return QuizSource(name, quiz_text, **{key: values[key] for key in QUIZ_SPEC if key not in ("file", "details")},
+                      details_file=details, details_text=details_text)
+
+
+def _read_beside(course_dir: Path, name: str, suffix: str, problems: _Problems, line: int | None, missing: str) -> str | None:
+    """The text of a file named in course.toml next to it, or None with the problem added."""
+    path = course_dir / name
+    if is_unsafe_name(name) or not name.endswith(suffix) or not path.is_file():
+        problems.add(course_dir / "course.toml", line, missing, name=name)
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, None, "The file is not UTF-8 text.")
+        return None
 
 
 def _load_targeting(table: dict, text: str, path: Path, problems: _Problems) -> Targeting:
@@ -332,7 +352,8 @@ def _build_sections(course_dir, sections_table, lessons: dict, text, problems) -
     return tuple(sections)
 
 
-def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker | None, renderer) -> CourseSource | None:
+def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker | None, renderer,
+                 check_details: DetailsChecker | None = None) -> CourseSource | None:
     start = len(problems.items)
     toml_path = course_dir / "course.toml"
     if not SLUG_RE.match(course_dir.name):
@@ -358,7 +379,7 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
             problems.add(toml_path, _line_of(text, "validity_months"), "validity_months must not be negative.")
         if template is not None and not SLUG_RE.match(template):
             problems.add(toml_path, _line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
-    quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz) if values["quiz"] is not None else None
+    quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz, check_details) if values["quiz"] is not None else None
     assets = _load_assets(course_dir, problems)
     lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
     slugs = [LESSON_FILE_RE.match(name).group(2) for name in lessons]
@@ -382,17 +403,19 @@ def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) 
     return course
 
 
-def load_content_root(path: str | Path, *, check_quiz: QuizChecker | None = None) -> list[CourseSource]:
+def load_content_root(path: str | Path, *, check_quiz: QuizChecker | None = None,
+                      check_details: DetailsChecker | None = None) -> list[CourseSource]:
     """Load every course folder under ``path``; all are validated before any is returned (all or nothing).
 
-    ``check_quiz(text)`` may return ``(line, message)`` problems for a GIFT file (the app passes the GIFT parser).
+    ``check_quiz(text)`` may return ``(line, message)`` problems for a GIFT file (the app passes the GIFT parser),
+    ``check_details(gift_text, json_text)`` problems of the quiz's JSON sidecar.
     """
     root = Path(path)
     problems = _Problems(root)
     if not root.is_dir():
         raise ContentError([ContentProblem(root.as_posix(), None, "The content folder does not exist.")])
     renderer = make_renderer()
-    courses = [_load_course(folder, problems, check_quiz, renderer)
+    courses = [_load_course(folder, problems, check_quiz, renderer, check_details)
                for folder in sorted(root.iterdir()) if folder.is_dir() and not folder.name.startswith(".")]
     if problems.items:
         raise ContentError(problems.items)

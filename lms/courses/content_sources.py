@@ -79,6 +79,9 @@ class QuizSource:
     feedback: str = "after_submit"
     # How the course is completed: "lessons_and_exam" or "exam_only" (the course's completion rule).
     completion: str = "lessons_and_exam"
+    # The exam's JSON sidecar (``[quiz] details``): order, marks, tags and what GIFT cannot hold.
+    details_file: str | None = None
+    details_text: str | None = None
 
 
 @dataclass(frozen=True)

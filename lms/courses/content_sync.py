@@ -77,7 +77,7 @@ def import_content(path: str | Path) -> list[ImportResult]:
     root = Path(path)
     quiz_module = quiz_content()
     check_quiz = getattr(quiz_module, "gift_problems", None)
-    courses = load_content_root(root, check_quiz=check_quiz)
+    courses = load_content_root(root, check_quiz=check_quiz, check_details=getattr(quiz_module, "details_problems", None))
     problems, checks = _validate_extra(courses, root)
     paths = _load_paths(root, {course.slug for course in courses}, problems)
     if problems:
@@ -185,7 +185,8 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
         quiz = source.quiz
         quiz_module.sync_course_quiz(course.id, quiz.text, {
             "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
-            "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback})
+            "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
+            "details": quiz.details_text})
     if source.published and not course.published:
         publish_course(course)
     elif not source.published and course.published:
@@ -262,7 +263,8 @@ def course_source(course: Course) -> CourseSource:
         text, settings = exported
         quiz = QuizSource(f"{course.slug}.gift", text, **{k: settings[k] for k in (
             "pass_percent", "max_attempts", "time_limit_minutes", "shuffle", "feedback") if k in settings},
-            completion=course.completion_rule)
+            completion=course.completion_rule, details_file=f"{course.slug}.quiz.json" if settings.get("details") else None,
+            details_text=settings.get("details"))
     return CourseSource(course.slug, course.title, course.description, course.language, course.published, targeting,
                         course.certificate_validity_months, quiz, tuple(sections), assets, Path("."),
                         product_line=course.product_line, certificate_template=course.certificate_template)

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from lms.extensions import db
 from lms.quizzes import bank
+from lms.quizzes.exam_details import details_problems, exam_items, export_exam  # noqa: F401 (details_problems: content_sync)
 from lms.quizzes.gift import GiftError, import_gift
-from lms.quizzes.gift_export import export_gift
 from lms.quizzes.models import Question, Quiz, QuizQuestion
 from lms.quizzes.services import course_quiz, final_percent, quiz_passed
 
@@ -41,28 +41,35 @@ def _quiz_settings(settings: dict) -> dict:
 def sync_course_quiz(course_id: int, gift_text: str, settings: dict) -> int:
     """Create or update the course's final quiz from GIFT text and settings; returns the quiz id.
 
+    ``settings["details"]``, when given, is the exam's JSON sidecar (lms.quizzes.exam_details): the
+    order, marks and tags, and whole questions GIFT cannot hold (ordering ones).
+
     Questions live in a category named after the course (its slug) and are matched by name, so
     importing the same text twice changes nothing and an edited question gets a new version only
-    if attempts used the old one. Raises GiftError for a broken file (nothing is changed).
+    if attempts used the old one. Raises GiftError or DetailsError for a broken file (nothing is changed).
     """
     from lms.courses.models import Course
 
     course = db.session.get(Course, course_id)
     if course is None:
         raise LookupError(course_id)
-    parsed = import_gift(gift_text)
+    items = exam_items(gift_text, (settings or {}).get("details"))
     category = bank.ensure_category([course.slug])
     existing = {q.name: q for q in db.session.scalars(sa.select(Question).where(Question.category_id == category.id))}
-    question_ids = []
-    for item in parsed:
-        content = {key: item[key] for key in bank.CONTENT_FIELDS}
+    question_ids, marks = [], {}
+    for item, mark, tags in items:
+        content = {key: item[key] for key in bank.CONTENT_FIELDS if key in item}
         question = existing.get(item["name"])
         if question is not None and question.qtype == item["type"]:
             bank.edit_question(question.id, content)
         else:
             question = bank.create_question(category.id, item["type"], content)
             existing[question.name] = question
+        stored = bank.stored_tags(tags)
+        if question.tags != stored:
+            question.tags = stored
         question_ids.append(question.id)
+        marks[question.id] = mark
     quiz = course_quiz(course_id)
     if quiz is None:
         quiz = Quiz(course_id=course_id, title=course.title, published=True, grading_method="highest")
@@ -75,9 +82,12 @@ def sync_course_quiz(course_id: int, gift_text: str, settings: dict) -> int:
     for position, question_id in enumerate(question_ids, 1):
         link = links.pop(question_id, None)
         if link is None:
-            quiz.fixed.append(QuizQuestion(question_id=question_id, position=position))
-        elif link.position != position:
+            quiz.fixed.append(QuizQuestion(question_id=question_id, position=position, max_mark=marks[question_id]))
+            continue
+        if link.position != position:
             link.position = position
+        if link.max_mark != marks[question_id]:
+            link.max_mark = marks[question_id]
     for link in links.values():
         quiz.fixed.remove(link)
     db.session.flush()
@@ -85,15 +95,20 @@ def sync_course_quiz(course_id: int, gift_text: str, settings: dict) -> int:
 
 
 def export_course_quiz(course_id: int) -> tuple[str, dict] | None:
-    """The course's final quiz as (GIFT text, settings for course.toml [quiz]), or None."""
+    """The course's final quiz as (GIFT text, settings for course.toml [quiz]), or None.
+
+    ``settings["details"]`` is the JSON sidecar (lms.quizzes.exam_details) with what GIFT cannot hold.
+    """
     quiz = course_quiz(course_id)
     if quiz is None:
         return None
-    questions = [bank.question_dict(bank.current_version(link.question_id), []) for link in quiz.fixed]
+    entries = [(bank.question_dict(bank.current_version(link.question_id), []), link.max_mark,
+                bank.parse_tags(bank.tags_text(link.question.tags))) for link in quiz.fixed]
+    gift, details = export_exam(entries)
     settings = {"pass_percent": float(quiz.pass_percent) if quiz.pass_percent % 1 else int(quiz.pass_percent),
                 "max_attempts": quiz.attempts_allowed, "time_limit_minutes": quiz.time_limit_minutes,
-                "shuffle": quiz.shuffle_questions, "feedback": REVIEW_TO_FEEDBACK[quiz.review]}
-    return export_gift(questions), settings
+                "shuffle": quiz.shuffle_questions, "feedback": REVIEW_TO_FEEDBACK[quiz.review], "details": details}
+    return gift, settings
 
 
 def course_requirement(user_id: int, course_id: int):
