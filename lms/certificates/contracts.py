@@ -13,7 +13,7 @@ class CertificateInfo:
     serial: str
     code: str
     user_id: int
-    course_id: int
+    course_id: int | None  # None for a learning path's certificate (see learning_path_id)
     course_version: int
     learner_name: str
     dealer_id: int | None
@@ -26,6 +26,7 @@ class CertificateInfo:
     revoke_reason: str | None
     status: str
     verify_url: str
+    learning_path_id: int | None = None
 
     @classmethod
     def from_model(cls, certificate, verify_url: str) -> CertificateInfo:
@@ -48,4 +49,5 @@ class CertificateInfo:
             revoke_reason=certificate.revoke_reason,
             status=certificate.status,
             verify_url=verify_url,
+            learning_path_id=certificate.learning_path_id,
         )

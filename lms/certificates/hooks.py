@@ -89,6 +89,26 @@ def lms_course_completed(completion):
         db.session.rollback()
         log.exception("Issuing the certificate for user %s, course %s failed",
                       completion.user_id, completion.course_id)
+    _issue_path_certificates(completion)
+
+
+def _issue_path_certificates(completion):
+    """Completing a path's last missing course earns the path's own certificate (path_issuing)."""
+    from lms.certificates.path_issuing import issue_completed_paths
+    from lms.certificates.pdf_pipeline import attach_or_hand_over
+    from lms.certificates.runtime import public_base_url
+    from lms.events import commit
+    from lms.extensions import db
+
+    try:
+        issued = issue_completed_paths(completion.user_id, completion.course_id)
+        commit()
+        for certificate_id in issued:
+            attach_or_hand_over(certificate_id, public_base_url())
+    except Exception:
+        db.session.rollback()
+        log.exception("Issuing path certificates for user %s after course %s failed",
+                      completion.user_id, completion.course_id)
 
 
 @hookimpl

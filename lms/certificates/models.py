@@ -27,6 +27,7 @@ class Certificate(db.Model):
     __table_args__ = (
         # Two concurrent completions race here: exactly one insert wins (``edition`` counts re-issues).
         sa.UniqueConstraint("user_id", "course_id", "course_version", "edition", name="uq_certificate_issue"),
+        sa.UniqueConstraint("user_id", "learning_path_id", "edition", name="uq_certificate_path_issue"),
         sa.Index("ix_certificate_course_user", "course_id", "user_id"),
     )
 
@@ -34,7 +35,10 @@ class Certificate(db.Model):
     serial: Mapped[str] = mapped_column(sa.String(20), unique=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("course.id"))
+    # A course's certificate has course_id; a learning path's has learning_path_id (course_id NULL,
+    # course_version 0, course_title the path's title): see lms.certificates.path_issuing.
+    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id"))
+    learning_path_id: Mapped[int | None] = mapped_column(sa.ForeignKey("learning_path.id"))
     course_version: Mapped[int] = mapped_column()
     edition: Mapped[int] = mapped_column(default=0, server_default="0")
     learner_name: Mapped[str] = mapped_column(sa.String(200))

@@ -84,7 +84,8 @@ def attach_pdf(certificate_id: int, base_url: str | None = None, *, claim_id: st
     if certificate is None or certificate.pdf_sha256 is not None or certificate.pdf_claimed_by != claim_id:
         db.session.rollback()
         return False
-    course = course_dict(db.session.get(Course, certificate.course_id))
+    course = (course_dict(db.session.get(Course, certificate.course_id)) if certificate.course_id is not None
+              else path_course_dict(certificate.learning_path_id))
     values = dict(
         learner_name=certificate.learner_name,
         dealer_name=certificate.dealer_name or "",
@@ -123,6 +124,15 @@ def attach_pdf(certificate_id: int, base_url: str | None = None, *, claim_id: st
     certificate = db.session.get(Certificate, certificate_id, populate_existing=True)
     emit("lms_certificate_issued", certificate=certificate_info(certificate, base_url))
     return True
+
+
+def path_course_dict(path_id: int) -> dict:
+    """A learning path in the shape ``course_dict`` gives the PDF templates (the default template)."""
+    from lms.courses.models import LearningPath
+
+    path = db.session.get(LearningPath, path_id)
+    return {"id": None, "slug": path.slug, "title": path.title, "version": 0, "language": None, "product_line": None,
+            "certificate_validity_months": path.certificate_validity_months, "certificate_template": None}
 
 
 def _postpone(certificate_id: int, claim_id: str) -> None:

@@ -12,6 +12,7 @@ from lms.auth.models import Role, User
 from lms.auth.permissions import REPORT_ROLES
 from lms.certificates import badges, storage
 from lms.certificates.models import Certificate, CertificatePending
+from lms.certificates.path_issuing import path_slug
 from lms.certificates.runtime import public_base_url
 from lms.certificates.issuing import CertificateError, retry_pending
 from lms.certificates.pdf_pipeline import attach_or_hand_over
@@ -78,9 +79,9 @@ def download(certificate_id: int):
 @login_required
 def badge(certificate_id: int):
     certificate = visible_certificate(certificate_id)
-    email, slug = db.session.execute(
-        sa.select(User.email, Course.slug).join(Course, Course.id == certificate.course_id)
-        .where(User.id == certificate.user_id)).one()
+    email = db.session.scalar(sa.select(User.email).where(User.id == certificate.user_id))
+    slug = db.session.scalar(sa.select(Course.slug).where(Course.id == certificate.course_id)) \
+        if certificate.course_id is not None else path_slug(certificate.learning_path_id)
     token = badges.certificate_badge_jwt(certificate, email=email, course_slug=slug, base_url=public_base_url())
     response = Response(token, mimetype="application/vc+jwt")
     response.headers["Content-Disposition"] = f'attachment; filename="badge-{certificate.serial}.jwt"'
