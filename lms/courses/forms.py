@@ -51,7 +51,8 @@ class CourseForm(PortalForm):
 
 
 class SectionForm(PortalForm):
-    title = StringField(_l("Section title"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Section title"), validators=[
+        Optional(), Length(max=200, message=_l("The section title is too long (at most 200 characters)."))])
 
 
 class SectionRenameForm(PortalForm):

@@ -70,7 +70,8 @@ def test_sections_and_lessons_are_built_on_one_page_without_javascript(app, logi
     post(author, course_id, f"sections/{second}/move", direction="up")
     assert [title for title, _ in outline(app, course_id)] == ["Приёмка", "Введение"]
     post(author, course_id, f"lessons/{a}/rename", title="Склад и хранение")
-    refused = author.get(post(author, course_id, f"sections/{second}/delete").headers["Location"])
+    refused = post(author, course_id, f"sections/{second}/delete")
+    assert refused.status_code == 422
     assert "Сначала перенесите или удалите уроки этого раздела." in refused.get_data(as_text=True)
     post(author, course_id, f"lessons/{a}/delete")
     post(author, course_id, f"sections/{second}/delete")
@@ -164,3 +165,40 @@ def test_the_exam_is_chosen_by_title_and_the_rule_decides_completion(app, login_
     with app.app_context():
         assert db.session.get(Quiz, quiz_id).course_id is None
         assert db.session.get(Course, course_id).completion_rule == "lessons_and_exam"
+
+
+def test_small_builder_forms_refuse_next_to_the_field_keeping_what_was_typed(app, login_as):
+    author = login_as("author")
+    course_id = created_id(new_course(author))
+    lesson = add_lesson(author, app, course_id, "Склад")
+    with app.app_context():
+        section = db.session.get(Course, course_id).sections[0].id
+    too_long = "Очень длинное название раздела " * 10
+    refused = post(author, course_id, f"sections/{section}/rename", title=too_long)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f'value="{too_long}"' in page
+    assert (f'<p class="field-error" id="section-{section}-title-error">'
+            "Название раздела слишком длинное (не более 200 символов).</p>") in page
+    assert f'aria-describedby="section-{section}-title-error"' in page
+    assert 'value="Хранение удобрений"' in page  # the course settings keep their stored values
+
+    refused = post(author, course_id, f"lessons/{lesson}/rename", title="   ")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and f'id="lesson-{lesson}-title-error"' in page
+    assert "У урока должно быть название" in page.split(f'id="lesson-{lesson}-title-error">')[1].split("</p>")[0]
+
+    refused = post(author, course_id, f"sections/{section}/delete")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f'<p class="field-error" id="remove-section-{section}-error" role="alert">' in page
+    assert outline(app, course_id) == [("", ["Склад"])]
+
+    refused = post(author, course_id, "sections", title=too_long)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'class="field-error"' in page and too_long in page
+
+    # In English too.
+    author.post("/locale", data={"csrf_token": csrf_token(author, "/"), "locale": "en"})
+    page = post(author, course_id, f"sections/{section}/rename", title=too_long).get_data(as_text=True)
+    assert "The section title is too long (at most 200 characters).</p>" in page

@@ -31,15 +31,19 @@ def manage():
 
 
 
-def course_form(course: Course | None) -> CourseForm:
-    form = CourseForm(obj=course if request.method == "GET" else None)
+def course_form(course: Course | None, stored: bool = False) -> CourseForm:
+    """The settings form: from the request on POST, or the stored values (on GET, or ``stored``:
+    when another small form of the builder page was posted)."""
+    stored = stored or request.method == "GET"
+    form = CourseForm(formdata=None, obj=course) if stored and request.method != "GET" else CourseForm(
+        obj=course if stored else None)
     form.dealers.choices = [SelectChoice(i, n) for i, n in db.session.execute(
         sa.select(Dealer.id, Dealer.name).order_by(Dealer.name))]
     form.exam_id.choices = [SelectChoice(0, _("No exam"))] + [
         SelectChoice(i, t) for i, t in exam_choices(course.id if course else None)]
     form.certificate_template.choices = [SelectChoice("", _("Standard"))] + [
         SelectChoice(name, name) for name in certificate_templates() if name != "default"]
-    if course is not None and request.method == "GET":
+    if course is not None and stored:
         form.certificate.data = course.certificate_validity_months is not None
         form.validity_months.data = (course.certificate_validity_months if course.certificate_validity_months
                                      is not None else course.certificate_months_kept)
@@ -48,7 +52,7 @@ def course_form(course: Course | None) -> CourseForm:
         form.tiers.data = ", ".join(t.value for t in course.targets if t.kind == "tier")
         form.regions.data = ", ".join(t.value for t in course.targets if t.kind == "region")
         form.dealers.data = [t.dealer_id for t in course.targets if t.kind == "dealer"]
-    elif course is None and request.method == "GET":
+    elif course is None and stored:
         form.targets_all.data = True
         form.exam_id.data = 0
     return form
@@ -88,12 +92,24 @@ def apply_course_form(course: Course, form: CourseForm) -> None:
     render_course(course)
 
 
-def builder_page(course: Course | None, form: CourseForm, status: int):
+def settings_form(course: Course, stored: bool = False) -> CourseForm:
+    form = course_form(course, stored)
+    if course.version:
+        del form.slug  # once published the address stays: shared links and cached HTML depend on it
+    elif stored or request.method == "GET":
+        form.slug.data = course.slug
+    return form
+
+
+def builder_page(course: Course | None, form: CourseForm, status: int, refusal: dict | None = None,
+                 section_form: SectionForm | None = None):
+    """The builder; ``refusal`` ({"target": "section-3"/"lesson-7"/"remove-section-3", "value", "message"})
+    shows a small form's problem next to its field, with what was typed kept."""
     if course is None:
         return render_template("courses/manage/course_form.html", form=form, course=None), status
-    return render_template("courses/manage/course_form.html", form=form, course=course, section_form=SectionForm(),
-                           asset_form=AssetForm(), publish_form=PublishForm(), action_form=SectionRenameForm(),
-                           kind_labels=LESSON_KIND_LABELS), status
+    return render_template("courses/manage/course_form.html", form=form, course=course,
+                           section_form=section_form or SectionForm(), asset_form=AssetForm(), publish_form=PublishForm(),
+                           action_form=SectionRenameForm(), kind_labels=LESSON_KIND_LABELS, refusal=refusal or {}), status
 
 
 @bp.route("/manage/new", methods=["GET", "POST"])
@@ -118,11 +134,7 @@ def new_course():
 @roles_required(*EDITORS)
 def edit_course(course_id: int):
     course = course_by_id(course_id)
-    form = course_form(course)
-    if course.version:
-        del form.slug  # once published the address stays: shared links and cached HTML depend on it
-    elif request.method == "GET":
-        form.slug.data = course.slug
+    form = settings_form(course)
     status = 200
     if form.is_submitted():
         if course_form_ok(form, course):

@@ -32,6 +32,18 @@ def lesson_of(course: Course, lesson_id: int) -> Lesson:
     return lesson
 
 
+def refused(course: Course, target: str, message, value: str | None = None, section_form: SectionForm | None = None):
+    """The builder again (422) with the problem next to the field it concerns, keeping what was typed."""
+    from lms.courses.views.author import builder_page, settings_form
+
+    return builder_page(course, settings_form(course, stored=True), 422, {"target": target, "value": value, "message": message},
+                        section_form=section_form)
+
+
+def typed_title() -> str:
+    return (request.form.get("title") or "")[:1000]
+
+
 def renumber(course: Course) -> None:
     for position, section in enumerate(course.sections):
         section.position = position
@@ -45,8 +57,7 @@ def add_section(course_id: int):
     course = course_by_id(course_id)
     form = SectionForm()
     if not form.validate_on_submit():
-        flash(_("The section title is too long (at most 200 characters)."), "error")
-        return back_to_builder(course)
+        return refused(course, "new-section", None, section_form=form)
     course.sections.append(CourseSection(title=(form.title.data or "").strip(), position=len(course.sections)))
     commit()
     flash(_("Section added."), "success")
@@ -60,8 +71,8 @@ def rename_section(course_id: int, section_id: int):
     section = section_of(course, section_id)
     form = SectionRenameForm()
     if not form.validate_on_submit():
-        flash(_("The section title is too long (at most 200 characters)."), "error")
-        return back_to_builder(course)
+        return refused(course, f"section-{section.id}", _("The section title is too long (at most 200 characters)."),
+                       typed_title())
     section.title = (form.title.data or "").strip()
     commit()
     flash(_("Section renamed."), "success")
@@ -95,9 +106,9 @@ def delete_section(course_id: int, section_id: int):
     if not SectionRenameForm().validate_on_submit():
         abort(400)
     if section.lessons:
-        flash(_("Move or remove the lessons of this section first."), "error")
-    elif len(course.sections) == 1:
-        flash(_("A course keeps at least one section."), "error")
+        return refused(course, f"remove-section-{section.id}", _("Move or remove the lessons of this section first."))
+    if len(course.sections) == 1:
+        return refused(course, f"remove-section-{section.id}", _("A course keeps at least one section."))
     else:
         course.sections.remove(section)
         renumber(course)
@@ -114,8 +125,8 @@ def rename_lesson(course_id: int, lesson_id: int):
     form = SectionRenameForm()
     title = (form.title.data or "").strip() if form.validate_on_submit() else ""
     if not title:
-        flash(_("A lesson needs a title (at most 200 characters)."), "error")
-        return back_to_builder(course)
+        return refused(course, f"lesson-{lesson.id}", _("A lesson needs a title (at most 200 characters)."),
+                       typed_title())
     lesson.title = title
     commit()
     flash(_("Lesson renamed."), "success")
