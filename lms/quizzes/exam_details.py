@@ -71,8 +71,19 @@ def _mark(value) -> str:
 
 
 def export_exam(entries: list[tuple[dict, Decimal, list[str]]]) -> tuple[str, str]:
-    """(GIFT text, sidecar JSON text) for the exam's questions in order, each (question dict, mark, tags)."""
-    details = []
+    """(GIFT text, sidecar JSON text) for the exam's questions in order, each (question dict, mark, tags).
+
+    Questions are matched by name on import, so a name an earlier question of the exam already has
+    gets " (2)", " (3)" … added: two bank questions of the same name both come back."""
+    details, seen, renamed = [], set(), []
+    for question, mark, tags in entries:
+        name, number = question["name"], 1
+        while name.casefold() in seen:
+            number += 1
+            name = f"{question['name']} ({number})"
+        seen.add(name.casefold())
+        renamed.append(({**question, "name": name}, mark, tags))
+    entries = renamed
     for question, mark, tags in entries:
         entry = {"name": question["name"], "mark": _mark(mark), "tags": list(tags)}
         if not _gift_keeps(question):

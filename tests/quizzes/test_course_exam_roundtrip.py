@@ -89,3 +89,15 @@ def test_a_broken_sidecar_is_refused_with_its_problem_and_changes_nothing(app, r
         assert result.exit_code != 0 and problem in result.output, result.output
         assert exam_snapshot(app) == before
         sidecar.write_text(sidecar.with_suffix(".bak").read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_two_exam_questions_of_the_same_name_both_come_back(app):
+    from lms.quizzes.exam_details import exam_items, export_exam
+
+    same = {"type": "true_false", "name": "Склад", "text": "Верно?", "text_format": "moodle", "general_feedback": "",
+            "general_feedback_format": "moodle", "definition": {"correct": True}}
+    with app.app_context():
+        gift, details = export_exam([(same, Decimal(1), []), ({**same, "text": "Неверно?"}, Decimal(2), ["x"])])
+        items = exam_items(gift, details)
+    assert [(item["name"], item["text"], mark, tags) for item, mark, tags in items] == [
+        ("Склад", "Верно?", Decimal(1), []), ("Склад (2)", "Неверно?", Decimal(2), ["x"])]
