@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from lms.certificates.issuing import CertificateError, certificate_info, issue_certificate
+from lms.certificates.issuing import CertificateError, IssueOutcome, certificate_info, issue_certificate
 from lms.certificates.models import Certificate, CertificateReminder
 from lms.events import emit
 from lms.extensions import db
@@ -42,8 +42,16 @@ def reissue_certificate(certificate_id: int, base_url: str | None = None) -> Cer
     old = db.session.get(Certificate, certificate_id)
     if old is None:
         raise CertificateError(_("Certificate not found."))
-    outcome = issue_certificate(old.user_id, old.course_id, course_version=old.course_version,
-                                score_percent=old.score_percent, base_url=base_url, reissue=True)
+    if old.learning_path_id is not None:  # a learning path's own certificate (path_issuing)
+        from lms.certificates.path_issuing import issue_path_certificate
+
+        certificate_id, created = issue_path_certificate(old.user_id, old.learning_path_id, reissue=True)
+        if not created:
+            raise CertificateError(_("Unknown learner or course."))
+        outcome = IssueOutcome(certificate_id, True)
+    else:
+        outcome = issue_certificate(old.user_id, old.course_id, course_version=old.course_version,
+                                    score_percent=old.score_percent, base_url=base_url, reissue=True)
     if not outcome.created:
         raise CertificateError(_("The certificate cannot be re-issued: %(reasons)s",
                                  reasons="; ".join(outcome.reasons)))

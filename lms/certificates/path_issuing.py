@@ -51,8 +51,10 @@ def path_certificate(user_id: int, path_id: int) -> Certificate | None:
         .order_by(Certificate.edition.desc()).limit(1))
 
 
-def issue_path_certificate(user_id: int, path_id: int, issued_at: dt.datetime | None = None) -> tuple[int | None, bool]:
-    """Record the path's certificate for the learner, or return the existing one: (id, created)."""
+def issue_path_certificate(user_id: int, path_id: int, issued_at: dt.datetime | None = None,
+                           reissue: bool = False) -> tuple[int | None, bool]:
+    """Record the path's certificate for the learner, or return the existing one: (id, created).
+    ``reissue`` (a manager's re-issue) records the next edition even when one exists."""
     from lms.courses.models import LearningPath
 
     now = issued_at or utcnow()
@@ -61,14 +63,15 @@ def issue_path_certificate(user_id: int, path_id: int, issued_at: dt.datetime | 
         number = next_serial_number(now.year)  # first: takes the write lock, as issue_certificate does
         path, user = db.session.get(LearningPath, path_id), db.session.get(User, user_id)
         existing = path_certificate(user_id, path_id)
-        if path is None or user is None or path.certificate_validity_months is None or existing is not None:
+        if path is None or user is None or (not reissue and (path.certificate_validity_months is None
+                                                             or existing is not None)):
             savepoint.rollback()
             return (existing.id if existing else None), False
         locale = user.locale if user.locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
         months = path.certificate_validity_months
         certificate = Certificate(
             serial=format_serial(now.year, number), code=new_verification_code(), user_id=user.id, course_id=None,
-            learning_path_id=path.id, course_version=0, edition=0, learner_name=user.name, dealer_id=user.dealer_id,
+            learning_path_id=path.id, course_version=0, edition=existing.edition + 1 if existing else 0, learner_name=user.name, dealer_id=user.dealer_id,
             dealer_name=user.dealer.name if user.dealer else None, course_title=path.title, score_percent=None,
             locale=locale, issued_at=now, expires_at=add_months(now, months) if months else None)
         db.session.add(certificate)

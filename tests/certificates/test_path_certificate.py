@@ -69,3 +69,21 @@ def test_a_path_without_a_certificate_issues_none(app, demo):
     make_path(app, [course], validity=None)
     complete(app, user_id(app, DEMO_EMAILS["learner"]), course)
     assert path_certificates(app) == []
+
+
+def test_a_manager_reissues_a_path_certificate(app, demo):
+    from lms.certificates.lifecycle import reissue_certificate
+    from lms.events import commit
+
+    course = make_course(app, slug="npk", title="Линейка NPK")
+    make_path(app, [course])
+    complete(app, user_id(app, DEMO_EMAILS["learner"]), course)
+    [old] = path_certificates(app)
+    with app.app_context():
+        new = reissue_certificate(old.id)
+        commit()
+        new_id, new_serial = new.id, new.serial
+    first, second = sorted(path_certificates(app), key=lambda c: c.edition)
+    assert (first.id, first.revoked_at is not None) == (old.id, True)
+    assert (second.id, second.serial, second.edition, second.revoked_at) == (new_id, new_serial, 1, None)
+    assert second.course_title == "Продавец удобрений" and second.expires_at is not None
