@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote_from_bytes, urlsplit
@@ -300,3 +301,19 @@ def new_api_token(app) -> str:
     from lms.api.models import SCOPES
 
     return api_token(app, *SCOPES, integration="fuzz", name="route fuzzer")
+
+
+def describe(error: BaseException | None) -> tuple[str, str, str]:
+    """(cause, where, message) of the exception behind a 500."""
+    if error is None:
+        return "a 500 response without an exception", "", ""
+    from lms.testing import PROJECT_ROOT
+
+    def place(frame):
+        return f"{frame.filename.removeprefix(str(PROJECT_ROOT) + '/')}:{frame.lineno} in {frame.name}"
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(str(PROJECT_ROOT)) and "/site-packages/" not in f.filename]
+    cause = f"{type(error).__module__}.{type(error).__qualname__}" + (f" at {place(frames[-1])}" if frames else "")
+    message = str(error).splitlines()[0][:160] if str(error) else ""
+    return cause, place(ours[-1]) if ours else "", message

@@ -13,7 +13,6 @@ import inspect
 import json
 import random
 import re
-import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -21,8 +20,8 @@ import pytest
 from flask import got_request_exception
 
 from route_fuzz_kit import (
-    ROLES, TOKEN_ROLE, WRITE_METHODS, Sessions, build_world, discover, fill_path, is_numeric, names_read_by,
-    new_api_token, restore_demo_accounts, urlencode,
+    ROLES, TOKEN_ROLE, WRITE_METHODS, Sessions, build_world, describe, discover, fill_path, is_numeric,
+    names_read_by, new_api_token, restore_demo_accounts, urlencode,
 )
 from route_fuzz_pages import missing_described_by
 from test_authorization_matrix import ACCESS, PUBLIC, SIGNED_IN, TOKEN
@@ -272,22 +271,6 @@ class Failure:
     cause: str  # the exception's type and the deepest frame it came from: one cause, many routes
     where: str  # the deepest frame in the portal's own code (views, templates, plugins)
     message: str
-
-
-def describe(error: BaseException | None) -> tuple[str, str, str]:
-    """(cause, where, message) of the exception behind a 500."""
-    if error is None:
-        return "a 500 response without an exception", "", ""
-    from lms.testing import PROJECT_ROOT
-
-    def place(frame):
-        return f"{frame.filename.removeprefix(str(PROJECT_ROOT) + '/')}:{frame.lineno} in {frame.name}"
-
-    frames = traceback.extract_tb(error.__traceback__)
-    ours = [f for f in frames if f.filename.startswith(str(PROJECT_ROOT)) and "/site-packages/" not in f.filename]
-    cause = f"{type(error).__module__}.{type(error).__qualname__}" + (f" at {place(frames[-1])}" if frames else "")
-    message = str(error).splitlines()[0][:160] if str(error) else ""
-    return cause, place(ours[-1]) if ours else "", message
 
 
 def report(failures: list[Failure]) -> str:
