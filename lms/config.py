@@ -54,6 +54,9 @@ class DefaultConfig:
     CERTIFICATE_PDF_IN_WORKER = False
     # A worker's claim on a certificate's PDF render; a killed worker's renders are taken over after it.
     CERTIFICATE_PDF_LEASE_SECONDS = 120
+    # Lifetime of the signed download links that certificate pages emit (served without loading the
+    # account); a link lives one to two lifetimes and a browser may cache the file that long.
+    CERTIFICATE_LINK_SECONDS = 3600
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = 0
     # The portal's absolute address in QR codes and badges; None derives it from SERVER_NAME.

@@ -34,6 +34,11 @@ def lms_app_created(app):
                                  "(the address printed in the certificates' QR codes).")
     runtime.init_app(app)
     app.cli.add_command(certificates_group)
+    from lms.certificates import fast_download
+    from lms.certificates.views.learner import certificate_file_url
+
+    fast_download.install(app)  # signed download links answered before Flask builds a request
+    app.jinja_env.globals["certificate_file_url"] = certificate_file_url
 
 
 @hookimpl

@@ -6,13 +6,16 @@ import segno
 ERROR_CORRECTION = "m"
 # The quiet zone the QR spec asks for; readers fail more often without it.
 QUIET_ZONE_MODULES = 4
+QR_MASK = 0
 
 
 def _make_qr(url: str) -> segno.QRCode:
     """Encode ``url`` as a regular (non-micro) QR code, which every phone camera reads."""
     if not url:
         raise ValueError("QR code URL must not be empty")
-    return segno.make_qr(url, error=ERROR_CORRECTION)
+    # A fixed mask: choosing the best of eight scores every mask (about 17 ms of a ~20 ms encode, issue 21);
+    # any mask decodes the same, and the quiet zone and level M keep it easy to scan.
+    return segno.make_qr(url, error=ERROR_CORRECTION, mask=QR_MASK)
 
 
 def qr_svg_data_uri(url: str, *, dark: str = "#1b2a4a") -> str:

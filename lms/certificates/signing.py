@@ -1,5 +1,6 @@
 """PAdES signing of certificate PDFs with pyHanko, and validation that anyone can repeat offline."""
 
+import re
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -62,11 +63,23 @@ def build_pdf_signer(
     return signers.PdfSigner(metadata, signer=cms_signer)
 
 
+# The /Contents placeholder of a signature pyHanko wrote: pyHanko counts its hex digits as the bytes reserved.
+_CONTENTS_PLACEHOLDER = re.compile(rb"/Contents <([0-9a-fA-F]+)>")
+
+
 def sign_pdf(pdf_bytes: bytes, signer: signers.PdfSigner) -> bytes:
     """Return ``pdf_bytes`` with an invisible PAdES-B-B signature covering the whole file."""
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
-    output = signer.sign_pdf(writer)
-    return output.getvalue()
+    # Without ``bytes_reserved`` pyHanko signs a dummy CMS first to size the placeholder: a second
+    # signature per certificate (about a third of the signing time). The size depends only on the
+    # key, its chain and the metadata, all fixed per signer, so the first signature's size is kept.
+    reserved = getattr(signer, "_lms_bytes_reserved", None)
+    output = signer.sign_pdf(writer, bytes_reserved=reserved).getvalue()
+    if reserved is None:
+        placeholders = _CONTENTS_PLACEHOLDER.findall(output[len(pdf_bytes):])
+        if len(placeholders) == 1:
+            signer._lms_bytes_reserved = len(placeholders[0])
+    return output
 
 
 @dataclass(frozen=True)

@@ -76,11 +76,20 @@ def send_key(key: str, *, mimetype: str, etag: str | None, download_name: str | 
     """The response for the object ``key``; 404 when there is none."""
     from lms.storage import backend
 
-    store = backend()
+    return key_response(backend(), current_app.config, request.environ, key, mimetype=mimetype, etag=etag,
+                        download_name=download_name, as_attachment=as_attachment, max_age=max_age,
+                        immutable=immutable)
+
+
+def key_response(store, config, environ: dict, key: str, *, mimetype: str, etag: str | None,
+                 download_name: str | None = None, as_attachment: bool = False, max_age: int = 3600,
+                 immutable: bool = False) -> Response:
+    """``send_key`` from plain values, for a WSGI fast path that answers before Flask builds a request
+    or an app context (signed certificate links, issue 21); 404 (an HTTPException) when there is none."""
     info = store.info(key)
     if info is None:
         abort(404)
-    mode = (current_app.config["STORAGE_SERVE_MODE"] or "app").lower()
+    mode = (config["STORAGE_SERVE_MODE"] or "app").lower()
     response = Response(mimetype=mimetype.partition(";")[0], direct_passthrough=True)
     response.headers.update(_SECURITY_HEADERS)
     response.set_etag(_entity_tag(info, etag))
@@ -94,20 +103,20 @@ def send_key(key: str, *, mimetype: str, etag: str | None, download_name: str | 
         response.response = []
         response.content_length = info.size
         # werkzeug decides 200, 206 (with its Content-Range), 304 or 416; only then is the object opened.
-        response.make_conditional(request.environ, accept_ranges=True, complete_length=info.size)
+        response.make_conditional(environ, accept_ranges=True, complete_length=info.size)
         if response.status_code == 206:
             start, stop = response.content_range.start, response.content_range.stop
             response.response = _chunks(lambda: store.open(key), start, stop - start)
         elif response.status_code == 200:
             response.response = _chunks(lambda: store.open(key), 0, info.size)
         return response
-    response.make_conditional(request.environ)
+    response.make_conditional(environ)
     if response.status_code == 304:
         return response
     if mode == "x-sendfile":
         response.headers["X-Sendfile"] = str(store.local_path(key))
     else:
-        prefix = current_app.config["STORAGE_ACCEL_PREFIX"].rstrip("/")
+        prefix = config["STORAGE_ACCEL_PREFIX"].rstrip("/")
         response.headers["X-Accel-Redirect"] = f"{prefix}/{quote(key)}"
     response.content_length = 0
     return response

@@ -84,6 +84,7 @@ ACCESS = {
     # certificates
     "certificates.mine": SIGNED_IN,
     "certificates.download": SIGNED_IN,
+    "certificates.signed_file": PUBLIC,  # the HMAC signature is the access check (issue 21)
     "certificates.badge": SIGNED_IN,
     "certificates.retry": SIGNED_IN,
     "certificates_admin.index": ("dealer_admin", *REPORTERS),

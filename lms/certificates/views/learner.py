@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for,
+    Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.auth.models import Role, User
 from lms.auth.permissions import REPORT_ROLES
-from lms.certificates import badges, storage
+from lms.certificates import badges, signed_links, storage
 from lms.certificates.models import Certificate, CertificatePending
 from lms.certificates.path_issuing import path_slug
 from lms.certificates.runtime import public_base_url
@@ -73,6 +73,34 @@ def download(certificate_id: int):
     # Sent with filename*=UTF-8''… (RFC 5987) for the Russian name, with an ASCII fallback.
     return storage.send_pdf(certificate.pdf_sha256,
                             download_name=_("Certificate %(serial)s", serial=certificate.serial) + ".pdf")
+
+
+def certificate_file_url(certificate: Certificate) -> str:
+    """For a page that checked access: a signed, cacheable link to the stored PDF, or the download
+    route (which renders or waits for it) while there is none yet."""
+    if certificate.pdf_sha256 is None:
+        return url_for("certificates.download", certificate_id=certificate.id)
+    expires = signed_links.link_expiry(current_app.config["CERTIFICATE_LINK_SECONDS"])
+    return request.script_root + signed_links.signed_path(
+        current_app.config["SECRET_KEY"], certificate_id=certificate.id, serial=certificate.serial,
+        sha256=certificate.pdf_sha256, expires=expires)
+
+
+@bp.route("/file/<path:tail>")
+def signed_file(tail: str):
+    """A signed link the fast path (``fast_download``) did not answer: refused, or served here when the
+    fast path is not installed. No sign-in: the signature proves access was checked."""
+    try:
+        _certificate_id, serial, sha256 = signed_links.verify(current_app.config["SECRET_KEY"], tail)
+    except signed_links.LinkRefused as refused:
+        if refused.reason == "expired":
+            abort(410, description=_("This download link has expired. Open your certificates page again "
+                                     "for a new one."))
+        abort(403, description=_("This download link is not valid (it was changed or cut short). Open "
+                                 "your certificates page again for a new one."))
+    if not storage.pdf_exists(sha256):
+        abort(404, description=_("The certificate file is missing. Ask a manager to re-issue it."))
+    return storage.send_pdf(sha256, download_name=_("Certificate %(serial)s", serial=serial) + ".pdf")
 
 
 @bp.route("/<int:certificate_id>/badge.jwt")

@@ -1,0 +1,61 @@
+"""Signed, expiring, cacheable download links for stored certificate PDFs (issue 21).
+
+A page that already checked who may see a certificate emits
+``/certificates/file/<id>/<serial>/<sha256>/<expires>/<signature>``; the signature is an HMAC-SHA256
+with the portal's secret key over all of those values, so the download needs no account, dealer or
+certificate row: the link itself is the proof that access was checked when the page was built.
+Expiry times are rounded up to a whole lifetime, so one page load after another emits the same URL
+and a browser (or a proxy cache) keeps the bytes.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+
+PREFIX = "/certificates/file/"
+# <id>/<serial>/<sha256>/<expires>/<signature>: every part is checked against this before any HMAC.
+_PATH = re.compile(r"^(\d{1,18})/([A-Za-z0-9-]{1,40})/([0-9a-f]{64})/(\d{1,12})/([A-Za-z0-9_-]{43})$")
+
+
+def _signature(secret: str, certificate_id: int, serial: str, sha256: str, expires: int) -> str:
+    message = f"certificate-file:{certificate_id}:{serial}:{sha256}:{expires}".encode()
+    digest = hmac.new(str(secret).encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def link_expiry(lifetime_seconds: int, now: float | None = None) -> int:
+    """An expiry at least one lifetime away, on a lifetime boundary, so the URL is stable meanwhile."""
+    lifetime = max(60, int(lifetime_seconds))
+    now = time.time() if now is None else now
+    return (int(now) // lifetime + 2) * lifetime
+
+
+def signed_path(secret: str, *, certificate_id: int, serial: str, sha256: str, expires: int) -> str:
+    """The path of a signed download link (without scheme and host)."""
+    signature = _signature(secret, certificate_id, serial, sha256, expires)
+    return f"{PREFIX}{certificate_id}/{serial}/{sha256}/{expires}/{signature}"
+
+
+class LinkRefused(ValueError):
+    """A link that must not be served; ``reason`` is "malformed", "altered" or "expired"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def verify(secret: str, tail: str, now: float | None = None) -> tuple[int, str, str]:
+    """Check the part of a link after ``PREFIX``; return (certificate id, serial, sha256) or raise LinkRefused."""
+    match = _PATH.match(tail)
+    if match is None:
+        raise LinkRefused("malformed")
+    certificate_id, serial, sha256, expires, signature = match.groups()
+    expected = _signature(secret, int(certificate_id), serial, sha256, int(expires))
+    if not hmac.compare_digest(expected, signature):
+        raise LinkRefused("altered")
+    if int(expires) < (time.time() if now is None else now):
+        raise LinkRefused("expired")
+    return int(certificate_id), serial, sha256
