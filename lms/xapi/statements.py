@@ -23,6 +23,10 @@ from lms.xapi.validation import VOIDED_VERB, check_statement
 
 # Properties the LRS sets or may change; two statements are "the same" when the rest is equal.
 LRS_PROPERTIES = ("stored", "authority", "version")
+# Other domains' rules for new statements (cmi5's session rules, e-learning progress): each is
+# called as ``rule(caller, statements)`` with the batch's new statements, in order, before they are
+# inserted, in the same transaction; it may raise XapiError (nothing is stored) or record progress.
+STATEMENT_RULES: list = []
 
 
 def comparable(statement: dict, other: dict) -> dict:
@@ -85,6 +89,8 @@ def store_statements(statements: list, caller, parts: dict | None = None, *, sta
         statement["authority"] = authority
         statement.setdefault("version", "1.0.0")
         fresh.append(statement)
+    for rule in STATEMENT_RULES:
+        rule(caller, fresh)
     apply_voiding(fresh, ids)
     for statement in fresh:
         insert_statement(statement, now, caller)
