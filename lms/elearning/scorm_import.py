@@ -15,7 +15,10 @@ def read_scorm(content: bytes, names: list[str]) -> PackageSpec:
     package = parse_manifest(content, set(names))
     units = [UnitSpec(title=item.title, identifier=item.identifier[:1000], launch=item.launch,
                       move_on="Completed", mastery_score=item.mastery_score,
-                      details={"scorm_type": item.scorm_type, "parent": item.parent, "depth": item.depth})
+                      details={"scorm_type": item.scorm_type, "parent": item.parent, "depth": item.depth,
+                               "data_from_lms": item.data_from_lms[:4096],
+                               "completion_threshold": item.completion_threshold,
+                               "time_limit_action": item.time_limit_action})
              for item in package.leaves()]
     manifest = package.to_json()
     manifest["settings"] = dict(DEFAULT_SETTINGS)

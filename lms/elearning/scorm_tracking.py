@@ -30,20 +30,30 @@ class CmiRefused(ValueError):
 
 
 def clean_cmi(data) -> dict[str, str]:
-    """Keep only ``cmi.*``/``adl.*`` keys with scalar values; refuse anything else."""
-    if not isinstance(data, dict) or len(data) > MAX_CMI_KEYS:
-        raise CmiRefused("cmi must be an object of at most %d elements" % MAX_CMI_KEYS)
-    cleaned = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or not key.startswith(("cmi.", "adl.")) or len(key) > 255:
-            raise CmiRefused(f"unknown element {str(key)[:80]!r}")
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) and value is not None:
-            raise CmiRefused(f"{key}: value must be a string or a number")
-        text = "" if value is None else str(value)
-        if len(text) > MAX_VALUE_CHARS:
-            raise CmiRefused(f"{key}: value longer than {MAX_VALUE_CHARS} characters")
-        cleaned[key] = text
+    """Keep ``cmi.*``/``adl.*`` elements as flat strings; nested collections are flattened, empty ones dropped."""
+    if not isinstance(data, dict):
+        raise CmiRefused("cmi must be an object")
+    cleaned: dict[str, str] = {}
+    flatten(data, "", cleaned)
     return cleaned
+
+
+def flatten(value, key: str, into: dict[str, str]) -> None:
+    if isinstance(value, (dict, list)):
+        pairs = value.items() if isinstance(value, dict) else enumerate(value)
+        for name, inner in pairs:
+            flatten(inner, f"{key}.{name}" if key else str(name), into)
+        return
+    if not key.startswith(("cmi.", "adl.")) or len(key) > 255:
+        raise CmiRefused(f"unknown element {key[:80]!r}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) and value is not None:
+        raise CmiRefused(f"{key}: value must be a string or a number")
+    text = "" if value is None else str(value)
+    if len(text) > MAX_VALUE_CHARS:
+        raise CmiRefused(f"{key}: value longer than {MAX_VALUE_CHARS} characters")
+    if len(into) >= MAX_CMI_KEYS:
+        raise CmiRefused("cmi must have at most %d elements" % MAX_CMI_KEYS)
+    into[key] = text
 
 
 def seconds_of(duration: str) -> float:
@@ -153,9 +163,31 @@ def launch(user_id: int, unit: ElearningUnit, version: str) -> tuple[ScormAttemp
               if not key.endswith((".session_time", ".exit", ".entry", "._children", "._count"))}
     if mode == "normal" and attempt.finished_at is None and resume:
         resume["cmi.core.entry" if version == "1.2" else "cmi.entry"] = "resume"
+    resume.update(lms_values(user_id, unit, version, mode))
     if (unit.details or {}).get("scorm_type") == "asset":
         record_asset(user_id, unit)
     return attempt, resume, mode
+
+
+def lms_values(user_id: int, unit: ElearningUnit, version: str, mode: str) -> dict[str, str]:
+    """The read-only elements the LMS supplies: the learner, credit, mastery score, launch data."""
+    from lms.auth.models import User
+
+    user = db.session.get(User, user_id)
+    details = unit.details or {}
+    name = (user.name or user.email) if user else ""
+    credit = "no-credit" if mode == "review" else "credit"
+    if version == "1.2":
+        values = {"cmi.core.student_id": str(user_id), "cmi.core.student_name": name, "cmi.core.credit": credit,
+                  "cmi.launch_data": details.get("data_from_lms") or ""}
+        if unit.mastery_score is not None:
+            values["cmi.student_data.mastery_score"] = f"{unit.mastery_score:g}"
+        return values
+    values = {"cmi.learner_id": str(user_id), "cmi.learner_name": name, "cmi.credit": credit,
+              "cmi.mode": mode, "cmi.launch_data": details.get("data_from_lms") or ""}
+    if details.get("completion_threshold") is not None:
+        values["cmi.completion_threshold"] = f"{details['completion_threshold']:g}"
+    return values
 
 
 def record_asset(user_id: int, unit: ElearningUnit) -> None:
