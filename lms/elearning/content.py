@@ -66,7 +66,7 @@ def package_policy() -> str:
     """The CSP of package files: their own origin, the LRS, framed only by the portal, no form posts out."""
     portal = portal_origin()
     return ("default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
-            f"connect-src 'self' {portal}/xapi/; "
+            f"connect-src 'self' {portal}/xapi/ {portal}/elearning/fetch/; "
             "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; "
             f"base-uri 'self'; form-action 'self'; frame-ancestors 'self' {portal}")
 

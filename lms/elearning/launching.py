@@ -90,7 +90,7 @@ def launch(unit: ElearningUnit, user: User) -> tuple[ElearningLaunch, str]:
         write_launch_data(unit, package, user, row, activity_id)
         lms_statements.launched(user, unit, package, row, activity_id)
         url = _with_query(file_url, {
-            "endpoint": endpoint, "fetch": portal_base_url() + f"elearning/fetch/{token}",
+            "endpoint": endpoint.rstrip("/"), "fetch": portal_base_url() + f"elearning/fetch/{token}",
             "actor": json.dumps(actor, separators=(",", ":")), "registration": registration,
             "activityId": activity_id})
         return row, url

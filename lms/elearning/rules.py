@@ -76,6 +76,15 @@ def apply_rules(caller, statements: list) -> None:
             complete_lesson(launch.user_id, unit.lesson_id)
 
 
+def cmi5_session_statement(caller, statement: dict) -> bool:
+    """cmi5 AUs may send statements about other activities (a video, a page) within their session."""
+    found = find_launch(caller)
+    if found is None or found[2].kind != "cmi5":
+        return False
+    session = ((statement.get("context") or {}).get("extensions") or {}).get(SESSION_EXTENSION)
+    return session == found[0].session_id and statement["verb"]["id"] not in LMS_ONLY
+
+
 def check_cmi5(statement: dict, launch, unit, result, activity_id: str) -> None:
     verb = statement["verb"]["id"]
     context = statement.get("context") or {}
@@ -85,15 +94,14 @@ def check_cmi5(statement: dict, launch, unit, result, activity_id: str) -> None:
         refuse("the statement does not carry the current session id (context extension sessionid)")
     if launch.terminated_at or launch.abandoned_at:
         refuse("the session is terminated; launch the AU again")
-    if verb not in DEFINED:
+    # A video's "initialized" is not the AU's: cmi5-defined statements are those about the AU itself.
+    if verb not in DEFINED or statement["object"].get("id") != activity_id:
         if launch.initialized_at is None:
             refuse("the AU must send initialized first")
         return
     categories = {item.get("id") for item in (context.get("contextActivities") or {}).get("category", [])}
     if CMI5_CATEGORY not in categories:
         refuse("a cmi5-defined statement must carry the cmi5 category")
-    if statement["object"].get("id") != activity_id:
-        refuse("a cmi5-defined statement must be about the AU itself")
     if verb == CMI5_VERBS["initialized"]:
         if launch.initialized_at is not None:
             refuse("the session is already initialized")

@@ -68,7 +68,7 @@ def play(unit_id: int):
     unit, lesson, course = unit_for_learner(unit_id)
     origin = content.content_origin()
     policy = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
-              f"frame-src {origin or 'none'}; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+              f"frame-src 'self' {origin or ''}; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
     page = render_template("elearning/play.html", unit=unit, lesson=lesson, course=course, content_origin=origin)
     return page, 200, {"Content-Security-Policy": policy}
 

@@ -27,6 +27,9 @@ LRS_PROPERTIES = ("stored", "authority", "version")
 # called as ``rule(caller, statements)`` with the batch's new statements, in order, before they are
 # inserted, in the same transaction; it may raise XapiError (nothing is stored) or record progress.
 STATEMENT_RULES: list = []
+# ``widen(caller, statement) -> bool``: a launch credential may also write this statement about another
+# activity (cmi5 lets an AU describe e.g. a video, within its session; see lms/elearning/rules.py).
+LAUNCH_SCOPE_WIDENERS: list = []
 
 
 def comparable(statement: dict, other: dict) -> dict:
@@ -48,7 +51,8 @@ def check_launch_scope(caller, statement: dict) -> None:
         raise XapiError(403, "This launch credential may only write statements of its own learner.")
     target = statement["object"]
     if target.get("objectType", "Activity") != "Activity" or not covers_activity(caller.activity_id, target["id"]):
-        raise XapiError(403, "This launch credential may only write statements about its own activity.")
+        if not any(widen(caller, statement) for widen in LAUNCH_SCOPE_WIDENERS):
+            raise XapiError(403, "This launch credential may only write statements about its own activity.")
     registration = (statement.get("context") or {}).get("registration")
     if caller.registration and registration != caller.registration:
         raise XapiError(403, "This launch credential may only write statements of its own registration.")
