@@ -14,6 +14,11 @@ ZERO_FAILURES = 0  # timeouts, 5xx, dropped connections and requests given up, a
 CERTIFICATE_PIPELINE_OVERHEAD = 0.25  # at most +25 % on the floor's median
 DOWNLOAD_VS_STATIC_FILE = 0.8  # a stored certificate's throughput ÷ a static file of the same size
 
+# bench/scorm_commit.py: a SCORM commit (4 KB suspend data) against an answer autosave, same run,
+# and 200 learners committing every 30 s.
+SCORM_COMMIT_VS_AUTOSAVE = 1.5
+SCORM_COMMIT_P95_MS = 100.0
+
 # bench/reports.py: every report page and export at the full seeded scale.
 REPORT_SECONDS = 1.0
 

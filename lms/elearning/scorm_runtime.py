@@ -65,7 +65,7 @@ def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPack
 
 def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
     """Store one commit of the CMI data (``finished`` on LMSFinish/Terminate)."""
-    target = item_unit(package, data.get("item"))
+    target = unit if data.get("item") == unit.identifier else item_unit(package, data.get("item"))
     if target is None:
         return {"result": False, "error": "unknown item"}
     try:

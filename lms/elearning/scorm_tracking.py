@@ -209,6 +209,7 @@ def record_commit(user_id: int, unit: ElearningUnit, cmi: dict[str, str], versio
     previous_session = seconds_of((attempt.cmi or {}).get(session_key, ""))
     merged = {**(attempt.cmi or {}), **cmi}
     values = summary(merged, version, unit.mastery_score)
+    before = (attempt.completion_status, attempt.success_status, attempt.score_scaled)
     attempt.cmi = merged
     attempt.completion_status = values["completion_status"][:20]
     attempt.success_status = values["success_status"][:20]
@@ -220,7 +221,10 @@ def record_commit(user_id: int, unit: ElearningUnit, cmi: dict[str, str], versio
     if finished and values["exit"] != "suspend":
         attempt.finished_at = utcnow()
     db.session.flush()
-    evaluate_lesson(user_id, unit.package_id, unit.lesson_id)
+    # Most commits carry only a bookmark and suspend data: the lesson is re-evaluated only when a
+    # status or the score moved, or the session ended.
+    if finished or before != (attempt.completion_status, attempt.success_status, attempt.score_scaled):
+        evaluate_lesson(user_id, unit.package_id, unit.lesson_id)
     return attempt
 
 

@@ -112,10 +112,12 @@ def report(package_id: int):
                            rows=scorm_reports.learner_rows(package.id))
 
 
-@bp.route("/<int:package_id>/interactions.<any(csv, xlsx):fmt>")
+@bp.route("/<int:package_id>/interactions.<fmt>")
 @login_required
 def interactions(package_id: int, fmt: str):
     package, _lesson, _course = package_for_author(package_id)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     if fmt == "csv":
         body, mimetype = scorm_reports.interactions_csv(package.id), "text/csv; charset=utf-8"
     else:

@@ -105,6 +105,12 @@ ACCESS = {
     "courses.publish": ("author", "admin"),
     "courses.unpublish": ("author", "admin"),
     "courses.upload_asset": ("author", "admin"),
+    # SCORM (lms/elearning/scorm_views.py): learners play; authors set the completion rule and see reports
+    "elearning_scorm.play": SIGNED_IN,
+    "elearning_scorm.launch": SIGNED_IN,
+    "elearning_scorm.settings": ("author", "admin"),
+    "elearning_scorm.report": ("author", "admin"),
+    "elearning_scorm.interactions": ("author", "admin"),
     # quizzes
     "quizzes.index": SIGNED_IN,
     "quizzes.quiz_page": SIGNED_IN,
