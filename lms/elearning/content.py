@@ -3,14 +3,15 @@
 Untrusted package scripts run on another origin than the portal (another host name, so the
 portal's host-only cookies are never sent to it and the browser's same-origin policy keeps the
 package out of the portal's pages, cookies and API). One process may serve both: requests for the
-content host reach only the package-file route, and the portal host never serves package files.
+content host reach only the package-file route, and the portal host never serves package files
+(``lms.elearning.views.restrict_hosts``).
 """
 from __future__ import annotations
 
 import mimetypes
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from lms.xapi.learners import portal_base_url
@@ -28,11 +29,6 @@ def content_origin() -> str | None:
 def portal_origin() -> str:
     parts = urlsplit(portal_base_url())
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def is_content_request() -> bool:
-    origin = content_origin()
-    return bool(origin) and request.host.lower() == urlsplit(origin).netloc.lower()
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -69,24 +65,3 @@ def package_policy() -> str:
             f"connect-src 'self' {portal}/xapi/ {portal}/elearning/fetch/; "
             "img-src 'self' data: blob:; media-src 'self' data: blob:; object-src 'none'; "
             f"base-uri 'self'; form-action 'self'; frame-ancestors 'self' {portal}")
-
-
-def restrict_hosts():
-    """before_app_request: the content host serves package files and nothing else; the portal host no package files."""
-    if not content_origin():
-        return None
-    from flask import Response
-
-    on_content = is_content_request()
-    if on_content != (request.endpoint == CONTENT_ENDPOINT):
-        # A plain answer: the portal's error page would start a session (a cookie) on the content host.
-        return Response("Not found", 404, mimetype="text/plain")
-    return None
-
-
-def strip_cookies(response):
-    """after_app_request: nothing on the content host sets a cookie."""
-    if content_origin() and is_content_request():
-        response.headers.remove("Set-Cookie")
-        response.headers["Content-Security-Policy"] = package_policy()
-    return response

@@ -6,6 +6,8 @@ import posixpath
 from pathlib import Path
 
 import sqlalchemy as sa
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -24,8 +26,36 @@ from lms import storage
 
 bp = Blueprint("elearning", __name__, url_prefix="/elearning")
 content_bp = Blueprint("elearning_content", __name__)
-bp.before_app_request(content.restrict_hosts)
-bp.after_app_request(content.strip_cookies)
+
+
+def is_content_request() -> bool:
+    origin = content.content_origin()
+    return bool(origin) and request.host.lower() == urlsplit(origin).netloc.lower()
+
+
+def restrict_hosts():
+    """before_app_request: the content host serves package files and nothing else; the portal host no package files."""
+    if not content.content_origin():
+        return None
+    from flask import Response
+
+    on_content = is_content_request()
+    if on_content != (request.endpoint == content.CONTENT_ENDPOINT):
+        # A plain answer: the portal's error page would start a session (a cookie) on the content host.
+        return Response("Not found", 404, mimetype="text/plain")
+    return None
+
+
+def strip_cookies(response):
+    """after_app_request: nothing on the content host sets a cookie."""
+    if content.content_origin() and is_content_request():
+        response.headers.remove("Set-Cookie")
+        response.headers["Content-Security-Policy"] = content.package_policy()
+    return response
+
+
+bp.before_app_request(restrict_hosts)
+bp.after_app_request(strip_cookies)
 
 
 @bp.route("/courses/<int:course_id>/packages", methods=["GET", "POST"])
