@@ -33,6 +33,8 @@ class ScormAttempt(db.Model):
     score_scaled: Mapped[float | None] = mapped_column(sa.Float)
     location: Mapped[str] = mapped_column(sa.String(1000), default="")
     total_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    # The current session's time as last committed (a session's later commits repeat it, grown).
+    session_seconds: Mapped[float] = mapped_column(sa.Float, default=0.0)
     commits: Mapped[int] = mapped_column(default=0)
     cmi: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ certificate follow the usual rules.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import sqlalchemy as sa
@@ -152,12 +153,11 @@ def launch(user_id: int, unit: ElearningUnit, version: str) -> tuple[ScormAttemp
     if attempt is None:
         previous = current_attempt(user_id, unit.id)
         attempt = ScormAttempt(user_id=user_id, unit_id=unit.id, number=(previous.number + 1) if previous else 1,
-                               cmi={}, commits=0, total_seconds=0.0, location="",
+                               cmi={}, commits=0, total_seconds=0.0, session_seconds=0.0, location="",
                                completion_status="not attempted", success_status="unknown")
         db.session.add(attempt)
         db.session.flush()
-    if attempt.cmi:  # a new session: its session time starts from zero
-        attempt.cmi = {k: v for k, v in attempt.cmi.items() if not k.endswith(".session_time")}
+    attempt.session_seconds = 0.0  # a new session: its time starts from zero
     # Write-only and per-session elements are not handed back to the SCO.
     resume = {key: value for key, value in (attempt.cmi or {}).items()
               if not key.endswith((".session_time", ".exit", ".entry", "._children", "._count"))}
@@ -203,10 +203,9 @@ def record_commit(user_id: int, unit: ElearningUnit, cmi: dict[str, str], versio
     attempt = current_attempt(user_id, unit.id)
     if attempt is None:
         attempt, _resume, _mode = launch(user_id, unit, version)
-    session_key = "cmi.core.session_time" if version == "1.2" else "cmi.session_time"
     # Session time is per session and a later commit of the same session repeats it (grown), so
-    # only the growth since this session's last commit counts; launch() forgets it between sessions.
-    previous_session = seconds_of((attempt.cmi or {}).get(session_key, ""))
+    # only the growth since this session's last commit counts; launch() resets it between sessions.
+    previous_session = attempt.session_seconds or 0.0
     merged = {**(attempt.cmi or {}), **cmi}
     values = summary(merged, version, unit.mastery_score)
     before = (attempt.completion_status, attempt.success_status, attempt.score_scaled)
@@ -216,6 +215,7 @@ def record_commit(user_id: int, unit: ElearningUnit, cmi: dict[str, str], versio
     attempt.score_raw, attempt.score_scaled = values["score_raw"], values["score_scaled"]
     attempt.location = values["location"][:1000]
     attempt.total_seconds = (attempt.total_seconds or 0.0) + max(0.0, values["session_seconds"] - previous_session)
+    attempt.session_seconds = values["session_seconds"]
     attempt.commits = (attempt.commits or 0) + 1
     attempt.updated_at = utcnow()
     if finished and values["exit"] != "suspend":
@@ -262,3 +262,48 @@ def evaluate_lesson(user_id: int, package_id: int, lesson_id: int | None) -> boo
     if done:
         complete_lesson(user_id, lesson_id)
     return done
+
+
+def quick_commit(launch_id: int, user_id: int, item: str, cmi: dict[str, str], finished: bool) -> dict | None:
+    """The common commit (bookmark, suspend data, time; no status or score change) as ONE statement.
+
+    Returns the answer, or None when the commit needs the full path (``record_commit``): it ends the
+    session, reports a result that may complete the lesson, or the attempt does not exist yet.
+    """
+    values = summary(cmi, "1.2" if "cmi.core.lesson_status" in cmi else "2004", None)
+    if finished or values["completion_status"] == "completed" or values["success_status"] != "unknown" \
+            or values["score_raw"] is not None or values["score_scaled"] is not None:
+        return None
+    parameters = {"p_launch_id": launch_id, "p_user_id": user_id, "p_item": item[:1000], "p_cmi": cmi,
+                  "p_completion_status": values["completion_status"][:20],
+                  "p_location": values["location"][:1000], "p_session": values["session_seconds"],
+                  "p_updated_at": utcnow()}
+    statement = quick_commit_statement()
+    if db.session.execute(statement, parameters).rowcount != 1:
+        return None
+    return {"result": True, "completion_status": values["completion_status"], "success_status": "unknown"}
+
+
+@functools.cache
+def quick_commit_statement():
+    """Built once, so SQLAlchemy's compiled cache serves every commit (fresh aliases would miss it)."""
+    from lms.elearning.models import ElearningLaunch
+
+    attempt, launch = ScormAttempt.__table__, ElearningLaunch.__table__
+    unit, launch_unit = ElearningUnit.__table__.alias("u"), ElearningUnit.__table__.alias("launch_unit")
+    # The learner's latest attempt on the named item of the launch's package, and only the launch's owner's.
+    target = (sa.select(attempt.c.id)
+              .join(unit, unit.c.id == attempt.c.unit_id)
+              .join(launch_unit, launch_unit.c.package_id == unit.c.package_id)
+              .join(launch, launch.c.unit_id == launch_unit.c.id)
+              .where(launch.c.id == sa.bindparam("p_launch_id"), launch.c.user_id == sa.bindparam("p_user_id"),
+                     attempt.c.user_id == sa.bindparam("p_user_id"), unit.c.identifier == sa.bindparam("p_item"))
+              .order_by(attempt.c.number.desc()).limit(1).scalar_subquery())
+    session = sa.bindparam("p_session", type_=sa.Float)
+    return (sa.update(attempt).where(attempt.c.id == target).values(
+        cmi=sa.bindparam("p_cmi", type_=sa.JSON), completion_status=sa.bindparam("p_completion_status"),
+        location=sa.bindparam("p_location"),
+        total_seconds=attempt.c.total_seconds + sa.case((attempt.c.session_seconds < session,
+                                                         session - attempt.c.session_seconds), else_=0.0),
+        session_seconds=session, commits=attempt.c.commits + 1, updated_at=sa.bindparam("p_updated_at"))
+        .execution_options(synchronize_session=False))

@@ -16,7 +16,8 @@ from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUni
 from lms.elearning.scorm_forms import ScormSettingsForm
 from lms.elearning import scorm_reports
 from lms.elearning.scorm_runtime import SCORM_KINDS, sequencer_for
-from lms.elearning.scorm_tracking import settings_of
+from lms.elearning.runtime import find_method
+from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, quick_commit, settings_of
 from lms.events import commit
 from lms.extensions import db
 
@@ -83,7 +84,36 @@ def launch(package_id: int):
         quote(unit.identifier, safe="")
     commit()
     return jsonify({"url": url, "launch": row.id,
-                    "runtime": url_for("elearning.runtime_call", launch_id=row.id, method="METHOD")})
+                    "runtime": url_for("elearning_scorm.runtime_call", launch_id=row.id, method="METHOD")})
+
+
+@bp.route("/launches/<int:launch_id>/runtime/<method>", methods=["POST"])
+@login_required
+def runtime_call(launch_id: int, method: str):
+    """The bridge's SCORM calls; a commit that moves no status is one UPDATE (the hot path: every
+    learner's SCO commits every 30 s), the others go through the registered handlers."""
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    if method == "scorm_commit" and isinstance(data.get("item"), str):
+        try:
+            cmi = clean_cmi(data.get("cmi"))
+        except CmiRefused as refused:
+            return jsonify({"result": False, "error": str(refused)})
+        answer = quick_commit(launch_id, current_user.id, data["item"], cmi, data.get("finished") is True)
+        if answer is not None:
+            commit()
+            return jsonify(answer)
+    row = db.session.get(ElearningLaunch, launch_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    unit = db.session.get(ElearningUnit, row.unit_id)
+    package = db.session.get(ElearningPackage, unit.package_id)
+    handler = find_method(package.kind, method[:40])
+    if handler is None:
+        return jsonify({"error": _("Unknown run-time call.")}), 404
+    answer = handler(row, unit, package, data)
+    commit()
+    return jsonify(answer)
 
 
 @bp.route("/<int:package_id>/settings", methods=["GET", "POST"])

@@ -54,6 +54,7 @@ MANIFEST_12 = """<?xml version="1.0"?>
 
 
 def parse(app, text, names=("index.html", "page two.html")):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"  # the messages are checked in English (Russian is the default)
     with app.test_request_context():
         return parse_manifest(text.encode() if isinstance(text, str) else text, set(names))
 

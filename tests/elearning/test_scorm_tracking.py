@@ -122,3 +122,17 @@ def test_bad_commits_are_refused_without_a_500(app, client, demo, login_as):
                                            ("junk", 0.0), ("", 0.0)])
 def test_session_times(text, seconds):
     assert seconds_of(text) == seconds
+
+
+def test_a_commit_through_another_learners_launch_is_refused(app, client, demo, login_as):
+    _course, package_id, _lesson = import_fixture(app, "RuntimeBasicCalls_SCORM12.zip")
+    login_as("learner")
+    runtime = Runtime(client, package_id)
+    item = runtime.call("scorm_init", {})["item"]
+    login_as("manager")
+    other = Runtime(client, package_id)
+    answer = client.post(runtime.launch["runtime"].replace("METHOD", "scorm_commit"), headers={
+        "X-CSRFToken": other.csrf}, json={"item": item, "cmi": {"cmi.suspend_data": "stolen"}})
+    assert answer.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(ScormAttempt.cmi)).get("cmi.suspend_data") != "stolen"

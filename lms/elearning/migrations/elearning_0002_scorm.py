@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('score_scaled', sa.Float(), nullable=True),
     sa.Column('location', sa.String(length=1000), nullable=False),
     sa.Column('total_seconds', sa.Float(), nullable=False),
+    sa.Column('session_seconds', sa.Float(), nullable=False),
     sa.Column('commits', sa.Integer(), nullable=False),
     sa.Column('cmi', sa.JSON(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=False),
