@@ -264,7 +264,8 @@ def evaluate_lesson(user_id: int, package_id: int, lesson_id: int | None) -> boo
     return done
 
 
-def quick_commit(launch_id: int, user_id: int, item: str, cmi: dict[str, str], finished: bool) -> dict | None:
+def quick_commit(launch_id: int, user_id: int, session_token: str, item: str, cmi: dict[str, str],
+                 finished: bool) -> dict | None:
     """The common commit (bookmark, suspend data, time; no status or score change) as ONE statement.
 
     Returns the answer, or None when the commit needs the full path (``record_commit``): it ends the
@@ -277,7 +278,7 @@ def quick_commit(launch_id: int, user_id: int, item: str, cmi: dict[str, str], f
     parameters = {"p_launch_id": launch_id, "p_user_id": user_id, "p_item": item[:1000], "p_cmi": cmi,
                   "p_completion_status": values["completion_status"][:20],
                   "p_location": values["location"][:1000], "p_session": values["session_seconds"],
-                  "p_updated_at": utcnow()}
+                  "p_updated_at": utcnow(), "p_token": session_token, "p_now": utcnow()}
     statement = quick_commit_statement()
     if db.session.execute(statement, parameters).rowcount != 1:
         return None
@@ -287,17 +288,27 @@ def quick_commit(launch_id: int, user_id: int, item: str, cmi: dict[str, str], f
 @functools.cache
 def quick_commit_statement():
     """Built once, so SQLAlchemy's compiled cache serves every commit (fresh aliases would miss it)."""
+    from lms.auth.models import Dealer, User
+    from lms.auth.sessions import live_session
     from lms.elearning.models import ElearningLaunch
 
     attempt, launch = ScormAttempt.__table__, ElearningLaunch.__table__
+    users, dealers = User.__table__, Dealer.__table__
     unit, launch_unit = ElearningUnit.__table__.alias("u"), ElearningUnit.__table__.alias("launch_unit")
-    # The learner's latest attempt on the named item of the launch's package, and only the launch's owner's.
+    user_id = sa.bindparam("p_user_id")
+    # The learner's latest attempt on the named item of the launch's package, only the launch's
+    # owner's, and only while the account, its dealer and the sign-in session are live (the view
+    # skips loading the account, as the quiz autosave does).
     target = (sa.select(attempt.c.id)
               .join(unit, unit.c.id == attempt.c.unit_id)
               .join(launch_unit, launch_unit.c.package_id == unit.c.package_id)
               .join(launch, launch.c.unit_id == launch_unit.c.id)
-              .where(launch.c.id == sa.bindparam("p_launch_id"), launch.c.user_id == sa.bindparam("p_user_id"),
-                     attempt.c.user_id == sa.bindparam("p_user_id"), unit.c.identifier == sa.bindparam("p_item"))
+              .join(users, users.c.id == attempt.c.user_id)
+              .outerjoin(dealers, dealers.c.id == users.c.dealer_id)
+              .where(launch.c.id == sa.bindparam("p_launch_id"), launch.c.user_id == user_id,
+                     attempt.c.user_id == user_id, unit.c.identifier == sa.bindparam("p_item"),
+                     users.c.active.is_(True), sa.or_(dealers.c.id.is_(None), dealers.c.active.is_(True)),
+                     live_session(user_id, sa.bindparam("p_token"), sa.bindparam("p_now", type_=sa.DateTime())))
               .order_by(attempt.c.number.desc()).limit(1).scalar_subquery())
     session = sa.bindparam("p_session", type_=sa.Float)
     return (sa.update(attempt).where(attempt.c.id == target).values(

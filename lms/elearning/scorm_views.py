@@ -5,10 +5,12 @@ import uuid
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.auth.session_user import session_login_required
 from lms.courses.access import can_edit_courses, course_visible_to
 from lms.courses.models import Course, Lesson
 from lms.elearning import content
@@ -88,7 +90,7 @@ def launch(package_id: int):
 
 
 @bp.route("/launches/<int:launch_id>/runtime/<method>", methods=["POST"])
-@login_required
+@session_login_required
 def runtime_call(launch_id: int, method: str):
     """The bridge's SCORM calls; a commit that moves no status is one UPDATE (the hot path: every
     learner's SCO commits every 30 s), the others go through the registered handlers."""
@@ -99,10 +101,13 @@ def runtime_call(launch_id: int, method: str):
             cmi = clean_cmi(data.get("cmi"))
         except CmiRefused as refused:
             return jsonify({"result": False, "error": str(refused)})
-        answer = quick_commit(launch_id, current_user.id, data["item"], cmi, data.get("finished") is True)
+        answer = quick_commit(launch_id, g.lms_user_id, g.lms_session_token, data["item"], cmi,
+                              data.get("finished") is True)
         if answer is not None:
             commit()
             return jsonify(answer)
+    if not current_user.is_authenticated:  # loads the account and checks its session, as login_required
+        return current_app.login_manager.unauthorized()
     row = db.session.get(ElearningLaunch, launch_id)
     if row is None or row.user_id != current_user.id:
         abort(404)
