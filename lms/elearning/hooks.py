@@ -19,3 +19,35 @@ def lms_app_created(app):
     if apply_rules not in STATEMENT_RULES:  # process-wide, like the xAPI listeners
         STATEMENT_RULES.append(apply_rules)
         LAUNCH_SCOPE_WIDENERS.append(cmi5_session_statement)
+
+
+@hookimpl(trylast=True)
+def lms_load_demo_data():
+    """After the courses' demo content: a demo course with a small Tin Can package."""
+    from lms.elearning.demo import load_demo_package
+
+    load_demo_package()
+
+
+@hookimpl
+def lms_tpl_dashboard(user):
+    """Authors and admins: the latest imported packages, with their import page and their first module."""
+    import sqlalchemy as sa
+    from flask import render_template
+
+    from lms.courses.access import can_edit_courses
+    from lms.elearning.models import ElearningPackage, ElearningUnit
+    from lms.extensions import db
+
+    if not (getattr(user, "is_authenticated", False) and can_edit_courses(user)):
+        return None
+    rows = db.session.execute(
+        sa.select(ElearningPackage, ElearningUnit.id)
+        .join(ElearningUnit, sa.and_(ElearningUnit.package_id == ElearningPackage.id, ElearningUnit.position == 0))
+        .where(ElearningPackage.course_id.is_not(None))
+        .order_by(ElearningPackage.id.desc()).limit(5)).all()
+    if not rows:
+        return None
+    from markupsafe import Markup
+
+    return Markup(render_template("elearning/_dashboard.html", rows=rows))

@@ -99,7 +99,8 @@ def play(unit_id: int):
     origin = content.content_origin()
     policy = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
               f"frame-src 'self' {origin or ''}; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
-    page = render_template("elearning/play.html", unit=unit, lesson=lesson, course=course, content_origin=origin)
+    page = render_template("elearning/play.html", unit=unit, lesson=lesson, course=course, content_origin=origin,
+                           can_edit=can_edit_courses(current_user))
     return page, 200, {"Content-Security-Policy": policy}
 
 
