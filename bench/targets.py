@@ -17,6 +17,11 @@ CERTIFICATE_PIPELINE_OVERHEAD = 0.25  # at most +25 % on the floor's median
 CERTIFICATE_RENDER_SIGN_VS_FLOOR = 1 / 3  # our render+sign+store median ÷ the floor's, same run
 DOWNLOAD_VS_STATIC_FILE = 0.8  # a stored certificate's throughput ÷ a static file of the same size
 
+# bench/scorm_commit.py: a SCORM commit (4 KB suspend data) against an answer autosave, same run,
+# and 200 learners committing every 30 s.
+SCORM_COMMIT_VS_AUTOSAVE = 1.5
+SCORM_COMMIT_P95_MS = 100.0
+
 # bench/reports.py: every report page and export at the full seeded scale.
 REPORT_SECONDS = 1.0
 

@@ -145,6 +145,11 @@ def demo_command(host: str, port: int):
     settings = {"DEMO": True}
     if not os.environ.get("LMS_PUBLIC_BASE_URL"):
         settings["PUBLIC_BASE_URL"] = f"http://{host}:{port}/"  # the certificates' QR codes lead here
+    if not os.environ.get("LMS_ELEARNING_CONTENT_ORIGIN"):
+        # E-learning packages run on another host name served by this same process (docs/elearning.md):
+        # the browser keeps them apart from the portal's pages and cookies.
+        content_host = "127.0.0.1" if host == "localhost" else "localhost"
+        settings["ELEARNING_CONTENT_ORIGIN"] = f"http://{content_host}:{port}"
     app = create_app(settings)
     _cli_apps.append(app)
     with app.app_context():

@@ -145,6 +145,17 @@ class DefaultConfig:
     XAPI_STATEMENTS_PAGE_LIMIT = 100
     # Lifetime of a launched package's credential when its minter does not say (at most a day).
     XAPI_LAUNCH_CREDENTIAL_SECONDS = 3600
+    # E-learning packages (docs/elearning.md): the separate origin package files are served from
+    # ("http://content.example:443"); None serves them only where "lms demo" sets one up itself.
+    ELEARNING_CONTENT_ORIGIN = None
+    # Lifetime of a learner's signed URL to one package's files.
+    ELEARNING_CONTENT_TOKEN_SECONDS = 4 * 3600
+    # Upload checks: the zip's size, its number of entries, the unpacked total and the largest
+    # compression ratio of one entry (text compresses ~10:1; a zip bomb 1000:1 and more).
+    ELEARNING_MAX_PACKAGE_MB = 500
+    ELEARNING_MAX_ENTRIES = 10000
+    ELEARNING_MAX_UNPACKED_MB = 2000
+    ELEARNING_MAX_COMPRESSION_RATIO = 200
     # Write the portal's own events (lessons, courses, quizzes, certificates) into the LRS as statements.
     XAPI_PORTAL_STATEMENTS = True
     # Log lines as "text" or "json" (one object per line, with the request id); the "lms" logger's level.

@@ -22,6 +22,7 @@ DEFAULT_PLUGINS = (
     "lms.api.hooks",
     "lms.webhooks.hooks",
     "lms.xapi.hooks",
+    "lms.elearning.hooks",
     "lms.reports.hooks",
     "lms.admin.hooks",
     "lms.observability.hooks",

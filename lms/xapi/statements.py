@@ -23,6 +23,13 @@ from lms.xapi.validation import VOIDED_VERB, check_statement
 
 # Properties the LRS sets or may change; two statements are "the same" when the rest is equal.
 LRS_PROPERTIES = ("stored", "authority", "version")
+# Other domains' rules for new statements (cmi5's session rules, e-learning progress): each is
+# called as ``rule(caller, statements)`` with the batch's new statements, in order, before they are
+# inserted, in the same transaction; it may raise XapiError (nothing is stored) or record progress.
+STATEMENT_RULES: list = []
+# ``widen(caller, statement) -> bool``: a launch credential may also write this statement about another
+# activity (cmi5 lets an AU describe e.g. a video, within its session; see lms/elearning/rules.py).
+LAUNCH_SCOPE_WIDENERS: list = []
 
 
 def comparable(statement: dict, other: dict) -> dict:
@@ -44,7 +51,8 @@ def check_launch_scope(caller, statement: dict) -> None:
         raise XapiError(403, "This launch credential may only write statements of its own learner.")
     target = statement["object"]
     if target.get("objectType", "Activity") != "Activity" or not covers_activity(caller.activity_id, target["id"]):
-        raise XapiError(403, "This launch credential may only write statements about its own activity.")
+        if not any(widen(caller, statement) for widen in LAUNCH_SCOPE_WIDENERS):
+            raise XapiError(403, "This launch credential may only write statements about its own activity.")
     registration = (statement.get("context") or {}).get("registration")
     if caller.registration and registration != caller.registration:
         raise XapiError(403, "This launch credential may only write statements of its own registration.")
@@ -85,6 +93,8 @@ def store_statements(statements: list, caller, parts: dict | None = None, *, sta
         statement["authority"] = authority
         statement.setdefault("version", "1.0.0")
         fresh.append(statement)
+    for rule in STATEMENT_RULES:
+        rule(caller, fresh)
     apply_voiding(fresh, ids)
     for statement in fresh:
         insert_statement(statement, now, caller)

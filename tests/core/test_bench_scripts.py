@@ -19,6 +19,7 @@ QUICK_RUNS = {
     "certificates.py": ("download throughput ÷ static file", False),
     "quiz_attempts.py": ("autosave", False),
     "reports.py": ("dealer admin: activity", True),
+    "scorm_commit.py": ("scorm commit targets", False),
 }
 # Benchmarks whose quick run is a test of their own domain, with assertions on what it found.
 QUICK_RUN_ELSEWHERE = {"xapi_statements.py": "tests/xapi/test_xapi_bench.py",

@@ -23,6 +23,7 @@ REQUEST_LAYER = {
     "lms/observability/logs.py": "the request id and the request's line in the logs",
     "lms/observability/metrics.py": "the request's endpoint, method and latency",
     "lms/storage/serving.py": "a stored file's response answers the request's Range and If-None-Match",
+    "lms/elearning/scorm_views.py": "SCORM's blueprint, a route module beside the domain's views.py",
 }
 
 

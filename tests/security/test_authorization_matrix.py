@@ -128,6 +128,23 @@ ACCESS = {
     "courses.move_path_course": ("author", "admin"),
     "courses.remove_path_course": ("author", "admin"),
     "courses.delete_path": ("author", "admin"),
+    # SCORM (lms/elearning/scorm_views.py): learners play; authors set the completion rule and see reports
+    "elearning_scorm.play": SIGNED_IN,
+    "elearning_scorm.launch": SIGNED_IN,
+    "elearning_scorm.runtime_call": SIGNED_IN,
+    "elearning_scorm.settings": ("author", "admin"),
+    "elearning_scorm.report": ("author", "admin"),
+    "elearning_scorm.interactions": ("author", "admin"),
+    # E-learning pipeline, cmi5, Tin Can (lms/elearning/views.py): authors import packages; learners play the
+    # units of courses they may see (404 otherwise, per dealer as the course's targets say); the content
+    # origin's files and cmi5's fetch URL are reached by their signed / one-time token, not a session.
+    "elearning.upload": ("author", "admin"),
+    "elearning.play": SIGNED_IN,
+    "elearning.launch": SIGNED_IN,
+    "elearning.return_to_lesson": SIGNED_IN,
+    "elearning.runtime_call": SIGNED_IN,
+    "elearning.fetch": PUBLIC,
+    "elearning_content.package_file": PUBLIC,
     # quizzes
     "quizzes.index": SIGNED_IN,
     "quizzes.quiz_page": SIGNED_IN,

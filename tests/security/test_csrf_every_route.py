@@ -11,6 +11,7 @@ CSRF_EXEMPT = {
     "api": "bearer-token JSON API: no cookies are used, so there is nothing to forge",
     "xapi": "the LRS takes HTTP Basic credentials only (cookie sessions never authenticate it): nothing to forge",
     "sso.jwt_login": "the signed, single-use JWT is itself the proof of intent",
+    "elearning.fetch": "cmi5's fetch URL: called by the AU from the content origin; the one-time random token is the proof",
 }
 
 

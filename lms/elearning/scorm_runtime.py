@@ -1,0 +1,82 @@
+"""SCORM's run-time calls on the cross-frame bridge (``lms.elearning.runtime``).
+
+The wrapper frame on the content origin holds the scorm-again API object the SCO talks to; it asks
+the portal, through the lesson page, for an item's CMI data (``scorm_init``) and sends each commit
+(``scorm_commit``). One launch row covers a learner's whole visit of a package: the item is named
+in each call and must belong to the launch's package.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
+from lms.elearning.runtime import register_method
+from lms.elearning.scorm_sequencing import Sequencer
+from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, launch, package_states, record_commit
+from lms.extensions import db
+
+SCORM_KINDS = ("scorm12", "scorm2004")
+NAV_REQUESTS = ("continue", "previous")
+
+
+def version_of(package: ElearningPackage) -> str:
+    return (package.manifest or {}).get("version", "1.2" if package.kind == "scorm12" else "2004 3rd")
+
+
+def sequencer_for(user_id: int, package: ElearningPackage) -> Sequencer:
+    return Sequencer.from_manifest(package.manifest, package_states(user_id, package.id), seed=user_id)
+
+
+def item_unit(package: ElearningPackage, identifier) -> ElearningUnit | None:
+    if not isinstance(identifier, str) or not identifier:
+        return None
+    return db.session.scalar(sa.select(ElearningUnit).where(ElearningUnit.package_id == package.id,
+                                                            ElearningUnit.identifier == identifier[:1000]))
+
+
+def choose_item(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> str | None:
+    """The item to deliver: a navigation request resolved by sequencing, else the named or launched item."""
+    nav = data.get("nav")
+    if nav in NAV_REQUESTS:
+        sequencer = sequencer_for(row.user_id, package)
+        current = data.get("from") if isinstance(data.get("from"), str) else None
+        return sequencer.next_after(current) if nav == "continue" else sequencer.previous_before(current or "")
+    return data.get("item") if isinstance(data.get("item"), str) else unit.identifier
+
+
+def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
+    """The CMI data, mode and launch path of the item the wrapper frame opens now."""
+    identifier = choose_item(row, unit, package, data)
+    if identifier is None:
+        return {"end": True}
+    target = item_unit(package, identifier)
+    if target is None:
+        return {"error": "unknown item"}
+    if package.kind == "scorm2004":
+        rows = {r["identifier"]: r for r in sequencer_for(row.user_id, package).table_of_contents()}
+        if rows.get(identifier, {}).get("disabled"):
+            return {"error": "disabled", "item": identifier}
+    version = version_of(package)
+    attempt, cmi, mode = launch(row.user_id, target, version)
+    return {"item": identifier, "version": "1.2" if version == "1.2" else "2004", "launch": target.launch,
+            "cmi": cmi, "mode": mode, "attempt": attempt.number, "title": target.title,
+            "asset": (target.details or {}).get("scorm_type") == "asset"}
+
+
+def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
+    """Store one commit of the CMI data (``finished`` on LMSFinish/Terminate)."""
+    target = unit if data.get("item") == unit.identifier else item_unit(package, data.get("item"))
+    if target is None:
+        return {"result": False, "error": "unknown item"}
+    try:
+        cmi = clean_cmi(data.get("cmi"))
+    except CmiRefused as refused:
+        return {"result": False, "error": str(refused)}
+    attempt = record_commit(row.user_id, target, cmi, version_of(package), finished=data.get("finished") is True)
+    return {"result": True, "completion_status": attempt.completion_status,
+            "success_status": attempt.success_status}
+
+
+for _kind in SCORM_KINDS:
+    register_method(_kind, "scorm_init", scorm_init)
+    register_method(_kind, "scorm_commit", scorm_commit)

@@ -1,0 +1,47 @@
+// The lesson page's half of the cross-frame bridge. The package runs in #elearning-frame on the
+// content origin; it can reach the portal only through postMessage. A message counts only when it
+// comes from that frame's window AND from the content origin; its call is POSTed with the portal's
+// CSRF token (the package never sees the token or the session), and the answer goes back to the
+// frame addressed to the content origin only.
+(function () {
+  "use strict";
+  var box = document.getElementById("elearning-player");
+  if (!box) { return; }
+  var frame = document.getElementById("elearning-frame");
+  var status = document.getElementById("elearning-status");
+  var origin = box.dataset.contentOrigin;
+  var csrf = box.dataset.csrf;
+  var runtime = null;
+
+  function post(url, body) {
+    var text = JSON.stringify(body || {});
+    // keepalive: a commit sent while the learner closes the tab still arrives (small bodies only).
+    return fetch(url, {method: "POST", credentials: "same-origin", keepalive: text.length < 60000,
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+      body: text}).then(function (r) {
+        return r.json().then(function (data) { return {status: r.status, data: data}; });
+      });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== origin || event.source !== frame.contentWindow || !runtime) { return; }
+    var message = event.data;
+    if (!message || message.lmsBridge !== 1 || typeof message.method !== "string"
+        || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(message.method)) { return; }
+    post(runtime.replace("METHOD", message.method), message.data).then(function (answer) {
+      frame.contentWindow.postMessage({lmsBridge: 1, id: message.id, status: answer.status,
+                                       data: answer.data}, origin);
+    });
+  });
+
+  post(box.dataset.launchUrl).then(function (answer) {
+    if (answer.status !== 200) {
+      status.textContent = answer.data.error || box.dataset.failed;
+      return;
+    }
+    runtime = answer.data.runtime;
+    frame.src = answer.data.url;
+    frame.hidden = false;
+    status.textContent = "";
+  }).catch(function () { status.textContent = box.dataset.failed; });
+})();

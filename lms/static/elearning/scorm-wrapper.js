@@ -1,0 +1,85 @@
+/* The SCORM wrapper frame's script (content origin). It asks the portal, through LmsBridge (the
+   lesson page relays with the learner's CSRF token), for the item's CMI data, builds the
+   scorm-again API the SCO looks for, and sends every commit back the same way. The wrapper has no
+   portal credentials: scorm-again's HTTP service is replaced by the bridge. */
+(function () {
+  "use strict";
+  var params = new URLSearchParams(location.search);
+  var item = params.get("item") || "";
+  var api = null;
+  var version = null;
+  var lastCmi = null;
+
+  function commit(cmi, finished) {
+    lastCmi = cmi;
+    return window.LmsBridge.call("scorm_commit", {item: item, cmi: cmi, finished: !!finished});
+  }
+
+  var bridgeService = {
+    reportsRequestCompletion: false,
+    processHttpRequest: function (url, data, immediate, apiLog, processListeners, metadata) {
+      commit(data, metadata && metadata.isTerminateCommit);
+      return {result: "true", errorCode: 0};
+    },
+    updateSettings: function () {}
+  };
+
+  function go(answer) {
+    // Move to another item: this frame reloads itself with it (the token in the path stays valid).
+    if (answer && answer.data && answer.data.item) {
+      location.replace(location.pathname + "?item=" + encodeURIComponent(answer.data.item));
+    }
+  }
+
+  function afterFinish() {
+    if (version === "1.2") { return; }
+    var request = "";
+    try { request = String(api.adl.nav.request || ""); } catch (e) { request = ""; }
+    var choice = /^\{target=(.+)\}choice$/.exec(request);
+    if (choice) {
+      window.LmsBridge.call("scorm_init", {item: choice[1]}).then(go);
+    } else if (request === "continue" || request === "previous") {
+      window.LmsBridge.call("scorm_init", {nav: request, from: item}).then(go);
+    }
+  }
+
+  function start(init) {
+    version = init.version;
+    item = init.item;
+    var settings = {
+      lmsCommitUrl: "bridge", dataCommitFormat: "flattened", httpService: bridgeService,
+      autocommit: true, autocommitSeconds: 30, logLevel: 5, sendFullCommit: true
+    };
+    if (version === "1.2") {
+      api = new window.Scorm12API(settings);
+      window.API = api;
+    } else {
+      api = new window.Scorm2004API(settings);
+      window.API_1484_11 = api;
+    }
+    if (init.cmi && Object.keys(init.cmi).length) {
+      try { api.loadFromFlattenedJSON(init.cmi, ""); } catch (e) { /* keep what loaded */ }
+    }
+    api.on(version === "1.2" ? "LMSFinish" : "Terminate", function () { setTimeout(afterFinish, 0); });
+    // The learner closes the tab: scorm-again's own unload commit goes out through the bridge,
+    // whose page posts with keepalive; this covers SCOs that never call LMSFinish.
+    window.addEventListener("pagehide", function () {
+      try {
+        if (api && !api.isTerminated()) { api.commit(version === "1.2" ? "LMSCommit" : "Commit", false); }
+      } catch (e) { /* nothing more can be done while unloading */ }
+    });
+    document.getElementById("sco").src = "../" + init.launch;
+  }
+
+  window.LmsBridge.call("scorm_init", {item: item}).then(function (answer) {
+    var data = answer && answer.data;
+    if (!data || data.end || data.error) {
+      var end = document.getElementById("scorm-end");
+      end.hidden = false;
+      end.textContent = data && data.end ? "\u2714" : "\u2716";
+      document.getElementById("sco").hidden = true;
+      return;
+    }
+    start(data);
+  });
+})();
