@@ -121,6 +121,18 @@ def quiz_summary(course_id: int, user_id: int) -> dict | None:
     return summary(course_id, user_id) if summary else None
 
 
+def completed_by_its_player(lesson_id: int) -> bool:
+    """Whether an e-learning package's player decides this lesson's completion (SCORM, cmi5, Tin Can):
+    then the learner's own "studied" click must not complete it without playing the package."""
+    if plugin_manager().get_plugin("lms.elearning.hooks") is None:
+        return False
+    models = optional_module("lms.elearning.models")
+    if models is None:
+        return False
+    unit = models.ElearningUnit
+    return db.session.scalar(sa.select(unit.id).where(unit.lesson_id == lesson_id).limit(1)) is not None
+
+
 def feedback_survey_id(course_id: int) -> int | None:
     """The course's published feedback survey, offered once the course is completed."""
     if plugin_manager().get_plugin("lms.surveys.hooks") is None:

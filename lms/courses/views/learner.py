@@ -89,7 +89,8 @@ def lesson_page(slug: str, lesson_slug: str):
         file_asset=assets_by_id(assets).get(lesson.file_asset_id),
         preview_asset=assets_by_id(assets).get(lesson.preview_asset_id),
         attachments=[assets[name] for name in lesson.attachments or () if name in assets],
-        embed_url=embeddable_url(lesson.video_url), completed=bool(progress.get(lesson.id)
+        embed_url=embeddable_url(lesson.video_url), played_by_module=queries.completed_by_its_player(lesson.id),
+        completed=bool(progress.get(lesson.id)
                                                                     and progress[lesson.id].completed_at))
     headers = {}
     if lesson.video_url:
@@ -111,6 +112,12 @@ def complete(slug: str, lesson_slug: str):
     if not course.published or queries.course_locked(current_user, course.id):
         abort(404)
     lesson = lesson_or_404(course, lesson_slug)
+    if queries.completed_by_its_player(lesson.id):
+        message = _("This lesson is completed by playing its module to the end.")
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify({"completed": False, "error": message}), 409
+        flash(message, "warning")
+        return redirect(url_for("courses.lesson_page", slug=slug, lesson_slug=lesson_slug))
     newly = complete_lesson(current_user.id, lesson.id)
     commit()
     if request.accept_mimetypes.best == "application/json":
