@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
+from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
