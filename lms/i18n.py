@@ -15,6 +15,7 @@ from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from flask_babel import Babel
+from lms import formatting
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -35,6 +36,7 @@ def init_app(app, pm) -> None:
     # different plugins (tests, LMS_DISABLED_PLUGINS) must not share a catalogue.
     Babel().init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["current_locale"] = current_locale
+    formatting.init_app(app)
 
 
 def compile_catalogues(source: Path, target: Path) -> Path:

@@ -33,6 +33,20 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
 }
 
+# Dealer tiers are codes the operator types (audiences match them exactly); the usual ones are
+# shown translated, any other code as typed.
+TIER_LABELS = {
+    "platinum": _l("Platinum"),
+    "gold": _l("Gold"),
+    "silver": _l("Silver"),
+    "bronze": _l("Bronze"),
+}
+
+
+def tier_label(tier: str | None) -> str:
+    """A dealer tier as people read it: «Золото» for ``gold``, an unknown code unchanged."""
+    return str(TIER_LABELS.get(tier, tier or ""))
+
 
 class Dealer(db.Model):
     """A partner organisation; its staff are users, its tier and region drive targeting."""
