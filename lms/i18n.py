@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from flask_babel import Babel
 from lms import formatting
+from lms.auth.timezones import select_timezone
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -34,7 +35,7 @@ def init_app(app, pm) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(path) for path in compiled)
     # One Babel object per app: Flask-Babel caches translations on it, and apps built with
     # different plugins (tests, LMS_DISABLED_PLUGINS) must not share a catalogue.
-    Babel().init_app(app, locale_selector=select_locale)
+    Babel().init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
     formatting.init_app(app)
 

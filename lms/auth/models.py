@@ -85,6 +85,8 @@ class User(UserMixin, db.Model):
     dealer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dealer.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.LEARNER)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # An IANA zone name; None follows the portal's BABEL_DEFAULT_TIMEZONE (lms.auth.timezones).
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column()
