@@ -94,3 +94,42 @@ def test_learner_pages_and_every_question_type_fit_a_phone(live_server, chromium
         problems["exam"] = found
     context.close()
     assert problems == {}
+
+
+DOCS_SHOTS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def speak(app, email: str, locale: str) -> None:
+    from lms.auth.models import User
+    from lms.events import commit
+
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == email).values(locale=locale))
+        commit()
+
+
+def test_screenshots_for_the_readme_in_both_languages(live_server, chromium):
+    """The learner's exam on a phone and the manager's overview, in Russian and in English."""
+    server = live_server.start()
+    load_full_demo(server.app)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    for locale in ("ru", "en"):
+        quiz_id = exam_of_every_type(server.app)
+        phone = chromium.new_context(viewport={"width": WIDTH, "height": 740}, locale="ru-RU", has_touch=True)
+        page = phone.new_page()
+        browser_login(page, server.url, DEMO_EMAILS["learner"])
+        speak(server.app, DEMO_EMAILS["learner"], locale)
+        page.goto(f"{server.url}/quizzes/{quiz_id}")
+        page.locator(f"form[action$='/quizzes/{quiz_id}/start'] button[type=submit]").click()
+        page.wait_for_url("**/quizzes/attempts/*")
+        assert page.locator("html").get_attribute("lang") == locale
+        page.screenshot(path=str(DOCS_SHOTS / f"learner-exam-phone-{locale}.png"), full_page=True)
+        phone.close()
+        desktop = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+        page = desktop.new_page()
+        browser_login(page, server.url, DEMO_EMAILS["manager"])
+        speak(server.app, DEMO_EMAILS["manager"], locale)
+        page.goto(f"{server.url}/reports/")
+        assert page.locator("html").get_attribute("lang") == locale
+        page.screenshot(path=str(DOCS_SHOTS / f"manager-overview-{locale}.png"), full_page=True)
+        desktop.close()
