@@ -15,6 +15,8 @@ from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 from flask_babel import Babel
+from lms import formatting
+from lms.auth.timezones import select_timezone
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
@@ -33,8 +35,9 @@ def init_app(app, pm) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(path) for path in compiled)
     # One Babel object per app: Flask-Babel caches translations on it, and apps built with
     # different plugins (tests, LMS_DISABLED_PLUGINS) must not share a catalogue.
-    Babel().init_app(app, locale_selector=select_locale)
+    Babel().init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["current_locale"] = current_locale
+    formatting.init_app(app)
 
 
 def compile_catalogues(source: Path, target: Path) -> Path:

@@ -94,7 +94,8 @@ def serious_accessibility_violations(page) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{violation['id']}: {violation['help']}"
+        f"{violation['id']}: {violation['help']} "
+        f"{[node['target'] for node in violation.get('nodes', [])[:3]]}"  # where, to fix it without guessing
         for violation in results.response["violations"]
         if violation.get("impact") in ("serious", "critical")
     ]

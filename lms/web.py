@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature
 from werkzeug.exceptions import HTTPException
 
-from lms.auth.models import ROLE_LABELS
+from lms.auth.models import ROLE_LABELS, tier_label
 from lms.plugins import call_slot
 
 ERROR_MESSAGES = {
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.session_interface = PortalSessionInterface()
     app.jinja_env.globals["call_slot"] = call_slot
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.globals["tier_label"] = tier_label
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.after_request(set_security_headers)

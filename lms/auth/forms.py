@@ -1,7 +1,7 @@
 """Sign-in and password-change forms."""
 from flask_babel import lazy_gettext as _l
 from lms.forms import PortalForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -38,3 +38,9 @@ class PasswordChangeForm(PortalForm):
                     EqualTo("new_password", message=_l("The two new passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class TimezoneForm(PortalForm):
+    """The zone dates and times are shown and typed in; choices (with "the portal's") come from the view."""
+
+    timezone = SelectField(_l("Time zone"), validate_choice=True)

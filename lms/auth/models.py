@@ -33,6 +33,20 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
 }
 
+# Dealer tiers are codes the operator types (audiences match them exactly); the usual ones are
+# shown translated, any other code as typed.
+TIER_LABELS = {
+    "platinum": _l("Platinum"),
+    "gold": _l("Gold"),
+    "silver": _l("Silver"),
+    "bronze": _l("Bronze"),
+}
+
+
+def tier_label(tier: str | None) -> str:
+    """A dealer tier as people read it: «Золото» for ``gold``, an unknown code unchanged."""
+    return str(TIER_LABELS.get(tier, tier or ""))
+
 
 class Dealer(db.Model):
     """A partner organisation; its staff are users, its tier and region drive targeting."""
@@ -71,6 +85,8 @@ class User(UserMixin, db.Model):
     dealer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("dealer.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20), default=Role.LEARNER)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # An IANA zone name; None follows the portal's BABEL_DEFAULT_TIMEZONE (lms.auth.timezones).
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column()

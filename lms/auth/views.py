@@ -10,7 +10,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_DURATION
 
 from lms.auth import sessions, throttle
-from lms.auth.forms import LoginForm, PasswordChangeForm
+from lms.auth.forms import LoginForm, PasswordChangeForm, TimezoneForm
+from lms.auth.timezones import OFFERED, is_known, zone_label
 from lms.auth.services import AccountError, WrongPasswordError, authenticate, change_password
 from lms.events import commit
 from lms.extensions import db
@@ -123,8 +124,34 @@ def account():
             return redirect(url_for("auth.account"), 303)
     elif form.is_submitted():
         status = 400
-    return render_template("auth/account.html", form=form,
+    return render_template("auth/account.html", form=form, timezone_form=timezone_form(),
                            session_count=sessions.count_live(current_user.id)), status
+
+
+def timezone_form(data=None) -> TimezoneForm:
+    """The zone picker: the portal's zone first (stored as empty), then the offered zones by name."""
+    from lms.i18n import current_locale
+
+    locale, default = current_locale(), current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    form = TimezoneForm(data) if data is not None else TimezoneForm(timezone=current_user.timezone or "")
+    zones = set(OFFERED) | ({current_user.timezone} if is_known(current_user.timezone) else set())
+    form.timezone.choices = [("", _("The portal's: %(zone)s", zone=zone_label(default, locale)))] + sorted(
+        ((name, zone_label(name, locale)) for name in zones), key=lambda choice: choice[1])
+    return form
+
+
+@bp.route("/account/timezone", methods=["POST"])
+@login_required
+def set_timezone():
+    """Dates and times are shown, and read from forms, in the zone chosen here."""
+    form = timezone_form(request.form)
+    if not form.validate():
+        return render_template("auth/account.html", form=PasswordChangeForm(formdata=None), timezone_form=form,
+                               session_count=sessions.count_live(current_user.id)), 422
+    current_user.timezone = form.timezone.data or None
+    commit()
+    flash(_("Your time zone is saved."), "success")
+    return redirect(url_for("auth.account"), 303)
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])

@@ -20,6 +20,7 @@ REVIEW_LABELS = {"score_only": _l("Score only"), "with_answers": _l("Score, corr
 
 
 class QuizForm(PortalForm):
+    # Opening and closing times are typed in the author's time zone (views convert to UTC).
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     published = BooleanField(_l("Published (learners can take it)"))
@@ -32,8 +33,8 @@ class QuizForm(PortalForm):
     cooldown_minutes = IntegerField(_l("Pause between attempts, minutes"), default=0, validators=[NumberRange(0, 100000)])
     pass_percent = FiniteDecimalField(_l("Pass mark, %"), default=70, places=2, validators=[InputRequired(), NumberRange(0, 100)])
     grading_method = SelectField(_l("Grading method"), default="highest")
-    open_at = DateTimeLocalField(_l("Opens (UTC)"), validators=[Optional()])
-    close_at = DateTimeLocalField(_l("Closes (UTC)"), validators=[Optional()])
+    open_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    close_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     review = SelectField(_l("After submitting, learners see"), default="with_answers")
 
     def __init__(self, *args, categories=(), **kwargs):

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.admin.forms import ROLE_LABELS
+from lms.auth.models import tier_label
 
 class SurveyForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title.")), Length(max=200)])
@@ -25,7 +26,7 @@ class SurveyForm(PortalForm):
 
     def set_target_choices(self, choices: dict) -> None:
         """Fill the targeting lists from the dealers that exist."""
-        self.tiers.choices = [SelectChoice(tier, tier) for tier in choices["tier"]]
+        self.tiers.choices = [SelectChoice(tier, tier_label(tier)) for tier in choices["tier"]]
         self.regions.choices = [SelectChoice(region, region) for region in choices["region"]]
         self.dealers.choices = [SelectChoice(dealer_id, name) for dealer_id, name in choices["dealer"]]
 

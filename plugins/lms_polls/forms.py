@@ -7,6 +7,7 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from lms.auth.models import tier_label
 from lms.question_fields import EditorForm
 
 _JOINED: dict[type, type] = {}
@@ -22,7 +23,7 @@ class PollSettingsForm(EditorForm):
     dealers = SelectMultipleField(_l("Named dealers"), coerce=int, validate_choice=True)
 
     def set_target_choices(self, choices: dict) -> None:
-        self.tiers.choices = [SelectChoice(tier, tier) for tier in choices["tier"]]
+        self.tiers.choices = [SelectChoice(tier, tier_label(tier)) for tier in choices["tier"]]
         self.regions.choices = [SelectChoice(region, region) for region in choices["region"]]
         self.dealers.choices = [SelectChoice(dealer_id, name) for dealer_id, name in choices["dealer"]]
 

@@ -54,7 +54,7 @@ def test_author_imports_gift_builds_and_publishes_a_course(live_server, demo, pa
     page.locator("nav.tabs").get_by_role("link", name="Редактор курсов").click()
     page.get_by_role("link", name="Новый курс").click()
     page.get_by_label("Название", exact=True).fill(COURSE_TITLE)
-    page.get_by_label("Адрес (slug)").fill("agromax-seeders")
+    page.get_by_label("Адрес в ссылке").fill("agromax-seeders")
     page.get_by_label("Описание (Markdown)").fill("Курс для **продавцов** сеялок.")
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Курс создан. Добавьте уроки и опубликуйте его.")).to_be_visible()
@@ -62,7 +62,7 @@ def test_author_imports_gift_builds_and_publishes_a_course(live_server, demo, pa
 
     page.get_by_role("link", name="Добавить урок").click()
     page.get_by_label("Название", exact=True).fill("Что продаём")
-    page.get_by_label("Адрес (slug)").fill("chto-prodaem")
+    page.get_by_label("Адрес в ссылке").fill("chto-prodaem")
     page.get_by_label("Тип").select_option(label="Лекция (Markdown)")
     page.get_by_label("Текст (Markdown)").fill("## Линейка\n\n- AgroMax 6\n- AgroMax 8\n\n**Гарантия** — 2 года.")
     expect(page.locator("[data-preview-target] h2")).to_have_text("Линейка")  # the live preview
@@ -73,7 +73,7 @@ def test_author_imports_gift_builds_and_publishes_a_course(live_server, demo, pa
     page.goto(course_url)
     page.get_by_role("link", name="Добавить урок").click()
     page.get_by_label("Название", exact=True).fill("Памятка продавца")
-    page.get_by_label("Адрес (slug)").fill("pamyatka")
+    page.get_by_label("Адрес в ссылке").fill("pamyatka")
     page.get_by_label("Тип").select_option(label="PDF или слайды")
     page.get_by_label("Файл (PDF, PPTX, MP4, WebM или документ)").set_input_files(pdf_path)
     page.get_by_role("button", name="Сохранить").click()

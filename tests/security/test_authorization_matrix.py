@@ -27,6 +27,7 @@ ACCESS = {
     "auth.logout": SIGNED_IN,
     "auth.account": SIGNED_IN,
     "auth.sign_out_everywhere": SIGNED_IN,
+    "auth.set_timezone": SIGNED_IN,
     "auth.set_locale": PUBLIC,
     "admin.users": ("admin",),
     "admin.toggle_user": ("admin",),

@@ -36,8 +36,10 @@ class VisibleText(HTMLParser):
         if tag in self.SKIP:
             self.skipping += 1
         attributes = dict(attrs)
-        if tag == "input" and attributes.get("type") not in ("submit", "button"):
-            attributes.pop("value", None)  # a field's value is what someone typed or stored
+        if not (tag == "input" and attributes.get("type") in ("submit", "button", "reset")):
+            # Only a button-like input shows its value; a field's or an option's value is what
+            # someone typed or a code the form sends back, never read by anyone.
+            attributes.pop("value", None)
         self.parts += [value for name, value in attributes.items() if name in self.SPOKEN and value]
 
     def handle_endtag(self, tag):
@@ -127,3 +129,84 @@ def test_no_page_shows_russian_interface_text_in_english(english_portal):
     report = [f"{word}: {', '.join(sorted(where)[:3])}" for word, where in sorted(untranslated.items())]
     assert not report, f"{len(report)} Russian words in the English interface:\n" + "\n".join(report)
 
+
+
+
+# Latin words a Russian interface rightly shows: names of formats, standards, products and the
+# portal's own commands. Anything else in Latin is an untranslated label or a raw stored code.
+LATIN_TERMS = {
+    # file formats and protocols
+    "pdf", "csv", "xlsx", "pptx", "json", "gif", "webp", "png", "txt", "jpeg", "jpg", "svg", "zip", "mp4", "webm",
+    "html", "markdown", "gift", "https", "http", "e-mail", "email", "url", "utc", "sha", "hmac", "bearer", "post",
+    # standards and their own terms (xAPI's LRS and statements resource, JWT's kid, X.509's CN and O)
+    "api", "openapi", "sso", "jwt", "vc-jwt", "jwks", "kid", "cn", "o", "pades", "xapi", "lrs", "statements",
+    "scorm", "cmi5", "open", "badge", "badges", "webhook", "webhooks", "nps", "id",
+    # products people know by name
+    "moodle", "youtube", "vimeo", "rutube", "outlook", "google", "apple", "harfbuzz", "fonttools",
+    # the portal's name, its CLI (`lms worker`), the language switch's autonym, and "OK"/"x" marks
+    "lms", "worker", "english", "x", "ok",
+}
+LATIN_WORD = re.compile(r"\b[A-Za-z][A-Za-z\-]*\b(…)?")
+# Dotted lower-case names (certificate.issued, course.completed) are webhook event names: API
+# identifiers a subscriber types into code, the same in every language.
+EVENT_NAME = re.compile(r"(?<![\w.-])[a-z_]+(?:\.[a-z_]+)+\b")  # not a file name's tail ("skhema.png")
+
+
+class ProseText(VisibleText):
+    """Visible text without code samples: <code>/<kbd>/<samp> hold identifiers (plugin, hook and
+    event names, column names, certificate subjects) that are the same in every language."""
+
+    SKIP = VisibleText.SKIP | {"code", "kbd", "samp"}
+
+
+# Columns holding codes the portal chose (a dealer's tier, a question's type, an order's status):
+# their values are what must be shown as translated labels, so they do not count as user content.
+CODE_COLUMNS = {"tier", "qtype", "status", "from_status", "to_status", "kind", "role", "locale", "state"}
+
+
+def stored_latin_words(app) -> list[str]:
+    """Every Latin word people stored in a text or JSON column (course content, question options...)."""
+    from lms.extensions import db
+
+    words = set()
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, (sa.String, sa.Text, sa.JSON))
+                       and c.name not in CODE_COLUMNS]
+            for row in db.session.execute(sa.select(*columns)) if columns else ():
+                for value in row:
+                    if value is not None:
+                        words.update(m.group(0).rstrip("…").lower() for m in LATIN_WORD.finditer(str(value)))
+    return sorted(words)
+
+
+def test_no_page_shows_english_interface_text_or_raw_values_in_russian(app_factory, demo):
+    """The reverse: in Russian, no English interface words, raw enum values ("single_choice",
+    "gold"), booleans ("True") or codes ("KB") outside what people typed."""
+    app = app_factory(PROPAGATE_EXCEPTIONS=False, VERIFY_RATE_LIMIT="1000000/minute")
+    build_world(app)
+    sessions = Sessions(app, lambda: new_api_token(app))
+    sessions.roles.pop(TOKEN_ROLE, None)
+    crawler = RecordingCrawler(app, sessions, SiteMap())
+    starts = ["/", *sorted(r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and not r._converters)]
+    for role in ROLES:
+        crawler.crawl(role, starts)
+    assert len(crawler.pages) >= 100, len(crawler.pages)
+    stored = stored_latin_words(app)
+
+    def typed_by_someone(word: str, cut_short: bool) -> bool:
+        """Stored somewhere, whole or (when the page shortened it with "…") as a word's start."""
+        at = bisect.bisect_left(stored, word)
+        return at < len(stored) and (stored[at] == word or (cut_short and stored[at].startswith(word)))
+
+    untranslated = defaultdict(set)
+    for role, url, html in crawler.pages:
+        parser = ProseText()
+        parser.feed(html)
+        text = EVENT_NAME.sub(" ", " ".join(parser.parts))
+        for match in LATIN_WORD.finditer(text):
+            word = match.group(0).rstrip("…").rstrip("-").lower()  # "API-токены": the Latin part is "API"
+            if word not in LATIN_TERMS and not typed_by_someone(word, bool(match.group(1))):
+                untranslated[word].add(f"{role} {url.split('?')[0]}")
+    report = [f"{word}: {', '.join(sorted(where)[:3])}" for word, where in sorted(untranslated.items())]
+    assert not report, f"{len(report)} English words in the Russian interface:\n" + "\n".join(report)

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.assignments.audience import AUDIENCE_LABELS, DEALER_ADMIN_KINDS, DEALER_STAFF
 from lms.assignments.forms import AssignmentForm
-from lms.auth.models import ROLE_LABELS, Dealer, Role, User
+from lms.auth.models import ROLE_LABELS, Dealer, Role, User, tier_label
 from lms.courses.models import Course, LearningPath
 from lms.extensions import db
 
@@ -29,7 +29,7 @@ def fill_choices(form: AssignmentForm, user) -> None:
     else:
         dealers = db.session.execute(sa.select(Dealer.id, Dealer.name, Dealer.tier, Dealer.region)
                                      .where(Dealer.active.is_(True)).order_by(Dealer.name)).all()
-        form.tiers.choices = [SelectChoice(tier, tier) for tier in sorted({row.tier for row in dealers})]
+        form.tiers.choices = [SelectChoice(tier, tier_label(tier)) for tier in sorted({row.tier for row in dealers})]
         form.regions.choices = [SelectChoice(region, region) for region in sorted({row.region for row in dealers})]
         form.dealers.choices = [SelectChoice(row.id, row.name) for row in dealers]
         form.roles.choices = [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext
+
 from ..grading import as_decimal, clamp_fraction
 from .base import Problem, ResponseError, _blank, _check, _need_full_credit, _unwrap, _view_items
 
@@ -126,4 +128,5 @@ class TrueFalseType:
 
     def summarize_response(self, definition, response):
         value = response.get("value") if response else None
-        return [] if value is None else ["True" if value else "False"]
+        # Shown to people on the result page: the reader's «Верно»/«Неверно», never Python's True.
+        return [] if value is None else [gettext("True") if value else gettext("False")]

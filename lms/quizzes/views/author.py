@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 
 from lms import charts
@@ -53,6 +54,8 @@ def manage():
 def _apply(form: QuizForm, quiz: Quiz) -> None:
     for name in SETTINGS:
         value = getattr(form, name).data
+        if name in ("open_at", "close_at") and value is not None:
+            value = to_utc(value)  # typed in the author's time zone, stored as naive UTC
         if getattr(quiz, name, None) != value:
             setattr(quiz, name, value)
     quiz.random_category_id = form.random_category_id.data or None
@@ -65,6 +68,9 @@ def edit_quiz(quiz_id: int):
     form = QuizForm(obj=quiz, categories=bank.category_tree())
     if request.method == "GET":
         form.random_category_id.data = quiz.random_category_id or 0
+        # Shown in the author's time zone, the one they type in (_apply converts back to UTC).
+        form.open_at.data, form.close_at.data = (to_user_timezone(moment).replace(tzinfo=None) if moment else None
+                                                 for moment in (quiz.open_at, quiz.close_at))
     add_form = AddQuestionsForm(prefix="add")
     status = 200
     if form.validate_on_submit():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
-from lms.auth.models import Dealer, Role
+from lms.auth.models import Dealer, Role, tier_label
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.extensions import db
 from lms.reports import activity, coverage
@@ -25,7 +25,7 @@ def dealers_table(rows: list[dict]) -> Table:
 
     return Table("dealers", _("Dealers and their active staff"),
                  [_("Dealer"), _("Tier"), _("Region"), _("Learners"), _("Dealer admins")],
-                 [[d["name"], d["tier"], d["region"], d["learners"], d["dealer_admins"]] for d in rows],
+                 [[d["name"], tier_label(d["tier"]), d["region"], d["learners"], d["dealer_admins"]] for d in rows],
                  [[url_for("reports.dealer", dealer_id=d["id"]), None, None, None, None] for d in rows],
                  numeric=(3, 4))
 
