@@ -8,10 +8,10 @@ def test_publishing_and_reminding_invite_dealer_staff_by_email(app_factory):
         load_core_demo(app)
         manager = app.test_client()
         sign_in(manager, "manager")
-        response = manager.post("/polls/new", data={
-            "csrf_token": csrf_token(manager, "/polls/new"), "question": "Удобен ли новый прайс-лист?",
-            "kind": "single_choice", "options": "Да\nНет", "tiers": ["gold"]})
-        assert response.status_code == 302
+        response = manager.post("/polls/new?kind=single_choice", data={
+            "csrf_token": csrf_token(manager, "/polls/new"), "title": "Удобен ли новый прайс-лист?",
+            "required": "y", "options-0-text": "Да", "options-1-text": "Нет", "tiers": ["gold"]})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
         poll_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
         runner = app.test_cli_runner()
         runner.invoke(args=["worker", "--once"])
