@@ -18,6 +18,7 @@ PAGED = {
     "/admin/webhooks/deliveries": "webhooks_admin.deliveries",
     "/admin/api-tokens": "api_admin.tokens",
     "/admin/api-tokens/links": "api_admin.links",
+    "/surveys/manage/": "surveys.manage",
 }
 NOT_PAGED_YET = {  # issue 20's remaining gap: search and paging still to add
     "/admin/xapi/forwarding": "xapi_admin.forwarding",
@@ -26,7 +27,6 @@ NOT_PAGED_YET = {  # issue 20's remaining gap: search and paging still to add
     "/courses/manage/paths/": "courses.manage_paths",
     "/quizzes/manage": "quizzes.manage",
     "/quizzes/bank": "quizzes.bank_page",
-    "/surveys/manage/": "surveys.manage",
     "/marketing/manage/profiles": "lms_marketing.profiles",
     "/polls/": "lms_polls.index",
 }
@@ -134,3 +134,17 @@ def test_api_links_search_by_email_or_external_id(app, client, demo):
     sign_in(client, "admin")
     assert DEMO_EMAILS["learner"] in client.get("/admin/api-tokens/links?q=ext-777").get_data(as_text=True)
     assert "EXT-777" not in client.get("/admin/api-tokens/links?q=nobody-here").get_data(as_text=True)
+
+
+def test_surveys_manage_pages_and_searches_by_title(app, client, demo):
+    from lms.listing import PER_PAGE
+    from lms.surveys.models import Survey
+
+    with app.app_context():
+        db.session.add_all(Survey(title=f"Опрос {n}", questions=[]) for n in range(PER_PAGE + 1))
+        db.session.add(Survey(title="Needle survey", questions=[]))
+        db.session.commit()
+    sign_in(client, "manager")
+    assert 'rel="next"' in client.get("/surveys/manage/").get_data(as_text=True)
+    found = client.get("/surveys/manage/?q=needle").get_data(as_text=True)
+    assert "Needle survey" in found and "Опрос 1<" not in found and 'rel="next"' not in found
