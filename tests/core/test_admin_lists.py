@@ -20,12 +20,12 @@ PAGED = {
     "/admin/api-tokens/links": "api_admin.links",
     "/surveys/manage/": "surveys.manage",
     "/courses/manage/": "courses.manage",
+    "/quizzes/manage": "quizzes.manage",
 }
 NOT_PAGED_YET = {  # issue 20's remaining gap: search and paging still to add
     "/admin/xapi/forwarding": "xapi_admin.forwarding",
     "/assignments/": "assignments.index",
     "/courses/manage/paths/": "courses.manage_paths",
-    "/quizzes/manage": "quizzes.manage",
     "/quizzes/bank": "quizzes.bank_page",
     "/marketing/manage/profiles": "lms_marketing.profiles",
     "/polls/": "lms_polls.index",
@@ -161,3 +161,17 @@ def test_courses_manage_pages_and_searches_by_title_or_slug(app, client, demo):
     assert 'rel="next"' in client.get("/courses/manage/").get_data(as_text=True)
     found = client.get("/courses/manage/?q=NEEDLE").get_data(as_text=True)
     assert "/needle-course" in found and "Bulk course 001" not in found and 'rel="next"' not in found
+
+
+def test_quizzes_manage_pages_and_searches_by_title(app, client, demo):
+    from lms.listing import PER_PAGE
+    from lms.quizzes.models import Quiz
+
+    with app.app_context():
+        db.session.add_all(Quiz(title=f"Bulk quiz {n:03d}") for n in range(PER_PAGE + 1))
+        db.session.add(Quiz(title="Needle quiz"))
+        db.session.commit()
+    sign_in(client, "admin")
+    assert 'rel="next"' in client.get("/quizzes/manage").get_data(as_text=True)
+    found = client.get("/quizzes/manage?q=needle").get_data(as_text=True)
+    assert "Needle quiz" in found and "Bulk quiz 001" not in found and 'rel="next"' not in found
