@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,7 @@ from lms.api.tokens import TokenError, create_token, revoke_token
 from lms.auth.models import Role, User
 from lms.auth.permissions import roles_required
 from lms.events import commit
+from lms.listing import matches, page_of, search_term
 from lms.extensions import db
 
 bp = Blueprint("api_admin", __name__, url_prefix="/admin/api-tokens")
@@ -66,10 +67,14 @@ def tokens():
             form = TokenForm(formdata=None)
     elif form.is_submitted():
         status = 400
-    rows = list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
-                                                                ApiToken.created_at.desc())))
-    response = render_template("api/tokens.html", form=form, tokens=rows, new_value=new_value,
-                               new_token=new_token, scope_labels=SCOPE_LABELS)
+    term = search_term(request.args.get("q"))
+    query = sa.select(ApiToken)
+    if term:
+        query = query.where(matches(term, ApiToken.name, ApiToken.integration, ApiToken.prefix, ApiToken.scopes))
+    listed = page_of(query.order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc()),
+                     request.args.get("page"))
+    response = render_template("api/tokens.html", form=form, tokens=listed.items, new_value=new_value,
+                               new_token=new_token, scope_labels=SCOPE_LABELS, page=listed, term=term)
     headers = {"Cache-Control": "no-store"} if new_value else {}  # the secret must not linger in caches
     return response, status, headers
 
@@ -89,7 +94,6 @@ LINK_ORIGIN_LABELS = {
     LINK_ADMIN: _l("Linked by an administrator"),
     LINK_ADOPTED: _l("Matched by e-mail, not confirmed"),
 }
-LINKS_SHOWN = 200
 
 
 class LinkForm(PortalForm):
@@ -127,14 +131,16 @@ def links():
     elif form.is_submitted():
         status = 400
     linked_by = sa.orm.aliased(User)
-    rows = db.session.execute(
-        sa.select(ApiUserLink, User, linked_by.name)
-        .join(User, User.id == ApiUserLink.user_id)
-        .outerjoin(linked_by, linked_by.id == ApiUserLink.linked_by_id)
-        .where(ApiUserLink.origin != LINK_CREATED)
-        .order_by(ApiUserLink.origin == LINK_ADMIN, ApiUserLink.created_at.desc(), ApiUserLink.id.desc())
-        .limit(LINKS_SHOWN + 1)).all()
-    return render_template("api/links.html", form=form, rows=rows[:LINKS_SHOWN], more=len(rows) > LINKS_SHOWN,
+    term = search_term(request.args.get("q"))
+    query = (sa.select(ApiUserLink, User, linked_by.name)
+             .join(User, User.id == ApiUserLink.user_id)
+             .outerjoin(linked_by, linked_by.id == ApiUserLink.linked_by_id)
+             .where(ApiUserLink.origin != LINK_CREATED))
+    if term:
+        query = query.where(matches(term, ApiUserLink.integration, ApiUserLink.external_id, User.email, User.name))
+    listed = page_of(query.order_by(ApiUserLink.origin == LINK_ADMIN, ApiUserLink.created_at.desc(),
+                                    ApiUserLink.id.desc()), request.args.get("page"), scalars=False)
+    return render_template("api/links.html", form=form, rows=listed.items, page=listed, term=term,
                            origin_labels=LINK_ORIGIN_LABELS), status
 
 

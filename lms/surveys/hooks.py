@@ -50,3 +50,11 @@ def lms_load_demo_data():
                       {"key": "problem", "kind": "long_text", "title": "Что мешает учиться?",
                        "show_if": {"question": "score", "in": [1, 2, 3]}},
                       {"key": "nps", "kind": "nps", "title": "Порекомендуете ли вы портал коллегам?"}])
+
+
+@hookimpl
+def lms_worker_run_once(batch_size):
+    """Invite the audience of each newly published survey (publishing only enqueues the job)."""
+    from lms.surveys.invitations import send_pending_invitations
+
+    return send_pending_invitations(batch_size)

@@ -36,6 +36,8 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column()
+    # Set when published: the worker invites the audience (lms.surveys.invitations), then clears it.
+    invitations_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

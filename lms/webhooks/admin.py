@@ -75,13 +75,19 @@ def subscriptions():
         form = SubscriptionForm(formdata=None)
     elif form.is_submitted():
         status = 400
+    term = search_term(request.args.get("q"))
+    query = sa.select(WebhookSubscription)
+    if term:
+        query = query.where(matches(term, WebhookSubscription.url, WebhookSubscription.description,
+                                    WebhookSubscription.events))
+    listed = page_of(query.order_by(WebhookSubscription.active.desc(), WebhookSubscription.id),
+                     request.args.get("page"))
     counts = {(sid, st): n for sid, st, n in db.session.execute(
         sa.select(WebhookDelivery.subscription_id, WebhookDelivery.status, sa.func.count(WebhookDelivery.id))
+        .where(WebhookDelivery.subscription_id.in_([row.id for row in listed.items]))
         .group_by(WebhookDelivery.subscription_id, WebhookDelivery.status))}
-    rows = list(db.session.scalars(sa.select(WebhookSubscription)
-                                   .order_by(WebhookSubscription.active.desc(), WebhookSubscription.id)))
-    page = render_template("webhooks/subscriptions.html", form=form, subscriptions=rows, counts=counts,
-                           created=created, secret=secret, event_labels=EVENT_LABELS)
+    page = render_template("webhooks/subscriptions.html", form=form, subscriptions=listed.items, counts=counts,
+                           created=created, secret=secret, event_labels=EVENT_LABELS, page=listed, term=term)
     return page, status, ({"Cache-Control": "no-store"} if secret else {})
 
 

@@ -95,3 +95,33 @@ def test_admin_page_lists_problems_and_refuses_junk(app, demo):
     assert junk.status_code == 422 and "XLSX" in junk.get_data(as_text=True)
     nothing = client.post("/admin/import", data={"csrf_token": token, "stored": "../../etc/passwd", "apply": "y"})
     assert nothing.status_code == 400
+
+
+def test_imported_people_are_assigned_by_the_worker_sweep_in_one_pass(app, demo, tmp_path):
+    """The import does not reach each new person in its own commit; the worker's next sweep reaches them all."""
+    from lms.assignments.services import AssignmentSpec, create_assignment
+    from lms.auth.models import User
+    from lms.events import commit
+    from lms.testing import DEMO_EMAILS, add_published_course
+    from lms.worker import run_once
+
+    course = add_published_course(app, slug="imported-safety", title="Safety")
+    with app.app_context():
+        author = db.session.scalar(sa.select(User).where(User.email == DEMO_EMAILS["manager"]))
+        create_assignment(AssignmentSpec(course_id=course, path_id=None, audience_kind="all", audience_values=(),
+                                         due_kind="after_assignment", due_days=30),
+                          by_user_id=author.id, by_role=author.role, by_dealer_id=author.dealer_id)
+        commit()
+    assert cli(app, GOOD, "--apply", tmp_path=tmp_path).exit_code == 0
+
+    def held():
+        from lms.assignments.models import AssignmentPerson
+
+        with app.app_context():
+            return set(db.session.scalars(sa.select(User.email).join(AssignmentPerson, AssignmentPerson.user_id == User.id)
+                                          .where(User.email.like("new.%@agro.example"))))
+    assert held() == set()
+    with app.app_context():
+        app.extensions.pop("lms_assignments_last_sweep", None)
+        assert run_once(10)["assignments given"] >= 2
+    assert held() == {"new.one@agro.example", "new.two@agro.example"}

@@ -22,12 +22,17 @@ from lms.courses.views import bp
 from lms.courses.views.author_helpers import EDITORS, course_by_id, split_list, upload_message
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 
 @bp.route("/manage/")
 @roles_required(*EDITORS)
 def manage():
-    courses = db.session.scalars(sa.select(Course).order_by(Course.title)).all()
-    return render_template("courses/manage/index.html", courses=courses)
+    term = search_term(request.args.get("q"))
+    query = sa.select(Course)
+    if term:
+        query = query.where(matches(term, Course.title, Course.slug))
+    page = page_of(query.order_by(Course.title, Course.id), request.args.get("page"))
+    return render_template("courses/manage/index.html", courses=page.items, page=page, term=term)
 
 
 

@@ -12,6 +12,7 @@ from lms.auth.models import Role, User
 from lms.auth.permissions import roles_required
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 from lms.quizzes import analysis, attempts as svc, bank
 from lms.quizzes.access import OVERSEERS, author_choices, may_review
 from lms.quizzes.forms import (
@@ -46,9 +47,14 @@ def manage():
         return redirect(url_for("quizzes.edit_quiz", quiz_id=quiz_id), 303)
     if form.is_submitted():
         status = 400
-    quizzes = db.session.scalars(sa.select(Quiz).order_by(Quiz.title)).all()
-    reviewable = {quiz.id for quiz in quizzes if may_review(current_user, quiz)}
-    return render_template("quizzes/manage.html", quizzes=quizzes, form=form, reviewable=reviewable), status
+    term = search_term(request.args.get("q"))
+    query = sa.select(Quiz)
+    if term:
+        query = query.where(matches(term, Quiz.title))
+    page = page_of(query.order_by(Quiz.title, Quiz.id), request.args.get("page"))
+    reviewable = {quiz.id for quiz in page.items if may_review(current_user, quiz)}
+    return render_template("quizzes/manage.html", quizzes=page.items, form=form, reviewable=reviewable,
+                           page=page, term=term), status
 
 
 def _apply(form: QuizForm, quiz: Quiz) -> None:

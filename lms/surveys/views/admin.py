@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 from lms.surveys import reporting, services
 from lms.surveys.forms import SurveyForm
 from lms.surveys.models import Survey, SurveyResponse
@@ -23,10 +24,13 @@ from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 def manage():
     counts = (sa.select(SurveyResponse.survey_id, sa.func.count().label("n"))
               .group_by(SurveyResponse.survey_id).subquery())
-    rows = db.session.execute(sa.select(Survey, sa.func.coalesce(counts.c.n, 0))
-                              .outerjoin(counts, counts.c.survey_id == Survey.id)
-                              .order_by(Survey.created_at.desc(), Survey.id.desc())).all()
-    return render_template("surveys/manage.html", rows=rows)
+    term = search_term(request.args.get("q"))
+    query = sa.select(Survey, sa.func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.survey_id == Survey.id)
+    if term:
+        query = query.where(matches(term, Survey.title, Survey.description))
+    page = page_of(query.order_by(Survey.created_at.desc(), Survey.id.desc()), request.args.get("page"),
+                   scalars=False)
+    return render_template("surveys/manage.html", rows=page.items, page=page, term=term)
 
 
 def _survey_or_404(survey_id: int) -> Survey:
