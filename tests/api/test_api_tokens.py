@@ -108,7 +108,7 @@ def test_cli_creates_lists_and_revokes(app, database_url, instance_root):
     assert "crm" in listed.output and "read:progress read:users" in listed.output and value not in listed.output
     assert app.test_client().get("/api/v1/users", headers=bearer(value)).status_code == 200
     # The row of the token (the runner's output also holds what the portal logged on stderr).
-    token_id = next(line for line in listed.output.splitlines() if " crm " in f" {line} ").split()[0]
+    token_id = next(line for line in listed.output.splitlines() if "\tcrm\t" in line).split()[0]
     assert runner.invoke(cli, ["api-tokens", "revoke", token_id], env=env).exit_code == 0
     assert app.test_client().get("/api/v1/users", headers=bearer(value)).status_code == 401
     unknown = runner.invoke(cli, ["api-tokens", "revoke", "9999"], env=env)
