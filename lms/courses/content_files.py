@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -69,6 +68,7 @@ from lms.courses.content_sources import (  # noqa: F401
     QuizSource,
     CourseSource,
 )
+from lms.courses.content_toml import REQUIRED, Problems, line_of, load_toml, read_table
 from lms.courses.markdown import FrontMatterError, image_asset_names, make_renderer, split_front_matter, url_scheme
 from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detect_file_kind, is_unsafe_name
 
@@ -76,86 +76,11 @@ LESSON_KINDS = ("markdown", "pdf", "video", "attachment")
 QUIZ_FEEDBACK = ("after_submit", "after_pass", "never")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-_TOML_LINE_RE = re.compile(r"\(at line (\d+), column \d+\)")
-REQUIRED = object()
 QuizChecker = Callable[[str], Iterable[tuple[int | None, str]]]
 DetailsChecker = Callable[[str, str], Iterable[str]]  # (GIFT text, sidecar JSON text) -> problems
 
 
-class _Problems:
-    """Collects problems with file names relative to the content root."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.items: list[ContentProblem] = []
-
-    def add(self, path: Path, line: int | None, message: str, **params: object) -> None:
-        try:
-            name = path.relative_to(self.root).as_posix()
-        except ValueError:
-            name = path.as_posix()
-        self.items.append(ContentProblem(name, line, message, params))
-
-
-def _line_of(text: str, key: str, start: int = 1) -> int | None:
-    """Best-effort line of ``key = …`` or ``[key]`` at or after ``start`` (TOML keeps no positions)."""
-    pattern = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
-    lines = text.splitlines()
-    for number in range(start, len(lines) + 1):
-        if pattern.match(lines[number - 1]):
-            return number
-    return None
-
-
-def _is_type(value: object, expected: type | str) -> bool:
-    if expected == "list[str]":
-        return isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
-
-
-def _read_table(table: dict, spec: dict, problems: _Problems, path: Path, text: str, offset: int = 0, prefix: str = "",
-                start: int = 1) -> dict:
-    """Check ``table`` against ``spec`` {key: (type, default or REQUIRED)}; return values with defaults.
-
-    ``start`` is the line where the table begins in ``text`` (for error lines), ``offset`` shifts them into the file.
-    """
-    values = {}
-    for key in table:
-        if key not in spec:
-            line = _line_of(text, key, start)
-            problems.add(path, line and line + offset, "Unknown key “%(key)s”.", key=prefix + key)
-    for key, (expected, default) in spec.items():
-        if key not in table:
-            if default is REQUIRED:
-                problems.add(path, offset or None, "Missing required key “%(key)s”.", key=prefix + key)
-            values[key] = None if default is REQUIRED else default
-        elif not _is_type(table[key], expected):
-            line = _line_of(text, key, start)
-            type_name = expected if isinstance(expected, str) else expected.__name__
-            problems.add(path, line and line + offset, "“%(key)s” must be of type %(type)s.", key=prefix + key, type=type_name)
-            values[key] = None if default is REQUIRED else default
-        else:
-            value = table[key]
-            values[key] = tuple(value) if expected == "list[str]" else value
-    return values
-
-
-def _load_toml(path: Path, problems: _Problems) -> tuple[dict | None, str]:
-    try:
-        text = path.read_text(encoding="utf-8")
-        return tomllib.loads(text), text
-    except UnicodeDecodeError:
-        problems.add(path, None, "The file is not UTF-8 text.")
-    except tomllib.TOMLDecodeError as error:
-        match = _TOML_LINE_RE.search(str(error))
-        detail = _TOML_LINE_RE.sub("", str(error)).strip()
-        problems.add(path, int(match.group(1)) if match else None, "The file is not valid TOML: %(detail)s", detail=detail)
-    return None, ""
-
-
-def _load_assets(course_dir: Path, problems: _Problems) -> dict[str, AssetSource]:
+def _load_assets(course_dir: Path, problems: Problems) -> dict[str, AssetSource]:
     assets = {}
     folder = course_dir / "assets"
     for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
@@ -181,7 +106,7 @@ LESSON_SPEC = {
 }
 
 
-def _check_asset(path: Path, line: int | None, name: str, kinds: frozenset[str] | None, assets: dict, problems: _Problems) -> None:
+def _check_asset(path: Path, line: int | None, name: str, kinds: frozenset[str] | None, assets: dict, problems: Problems) -> None:
     asset = assets.get(name)
     if asset is None:
         problems.add(path, line, "The asset “%(name)s” does not exist in assets/.", name=name)
@@ -190,7 +115,7 @@ def _check_asset(path: Path, line: int | None, name: str, kinds: frozenset[str] 
                      name=name, kind=asset.kind, expected=", ".join(sorted(kinds)))
 
 
-def _load_lesson(path: Path, assets: dict, renderer, problems: _Problems) -> LessonSource | None:
+def _load_lesson(path: Path, assets: dict, renderer, problems: Problems) -> LessonSource | None:
     slug = LESSON_FILE_RE.match(path.name).group(2)
     try:
         text = path.read_text(encoding="utf-8")
@@ -205,8 +130,8 @@ def _load_lesson(path: Path, assets: dict, renderer, problems: _Problems) -> Les
         problems.add(path, 1, "A lesson must start with front matter between --- lines.")
         return None
     fm_text = "\n".join(text.splitlines()[1 : body_line - 2])
-    values = _read_table(meta, LESSON_SPEC, problems, path, fm_text, offset=1)
-    line_of = lambda key: (_line_of(fm_text, key) or 0) + 1  # noqa: E731
+    values = read_table(meta, LESSON_SPEC, problems, path, fm_text, offset=1)
+    line_of = lambda key: (line_of(fm_text, key) or 0) + 1  # noqa: E731
     kind = values["kind"]
     if kind not in LESSON_KINDS:
         problems.add(path, line_of("kind"), "Unknown lesson kind “%(kind)s”; use one of: %(kinds)s.", kind=kind, kinds=", ".join(LESSON_KINDS))
@@ -258,11 +183,11 @@ COMPLETION_RULES = ("lessons_and_exam", "exam_only")
 SECTION_SPEC = {"title": (str, ""), "lessons": ("list[str]", REQUIRED)}
 
 
-def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, check_quiz: QuizChecker | None,
+def _load_quiz(course_dir: Path, table: dict, text: str, problems: Problems, check_quiz: QuizChecker | None,
                check_details: DetailsChecker | None = None) -> QuizSource | None:
     toml_path = course_dir / "course.toml"
-    line = _line_of(text, "quiz")
-    values = _read_table(table, QUIZ_SPEC, problems, toml_path, text, prefix="quiz.", start=line or 1)
+    line = line_of(text, "quiz")
+    values = read_table(table, QUIZ_SPEC, problems, toml_path, text, prefix="quiz.", start=line or 1)
     if not 1 <= values["pass_percent"] <= 100 or values["max_attempts"] < 0 or values["time_limit_minutes"] < 0:
         problems.add(toml_path, line, "In [quiz], pass_percent must be 1..100 and the other numbers not negative.")
     if values["feedback"] not in QUIZ_FEEDBACK:
@@ -290,7 +215,7 @@ def _load_quiz(course_dir: Path, table: dict, text: str, problems: _Problems, ch
                       details_file=details, details_text=details_text)
 
 
-def _read_beside(course_dir: Path, name: str, suffix: str, problems: _Problems, line: int | None, missing: str) -> str | None:
+def _read_beside(course_dir: Path, name: str, suffix: str, problems: Problems, line: int | None, missing: str) -> str | None:
     """The text of a file named in course.toml next to it, or None with the problem added."""
     path = course_dir / name
     if is_unsafe_name(name) or not name.endswith(suffix) or not path.is_file():
@@ -303,15 +228,15 @@ def _read_beside(course_dir: Path, name: str, suffix: str, problems: _Problems, 
         return None
 
 
-def _load_targeting(table: dict, text: str, path: Path, problems: _Problems) -> Targeting:
-    values = _read_table(table, TARGETING_SPEC, problems, path, text, prefix="targeting.", start=_line_of(text, "targeting") or 1)
+def _load_targeting(table: dict, text: str, path: Path, problems: Problems) -> Targeting:
+    values = read_table(table, TARGETING_SPEC, problems, path, text, prefix="targeting.", start=line_of(text, "targeting") or 1)
     lists = (values["tiers"], values["regions"], values["dealers"])
     if values["all"] == any(lists):
-        problems.add(path, _line_of(text, "targeting"), "Targeting needs either all = true or at least one of tiers, regions, dealers, not both.")
+        problems.add(path, line_of(text, "targeting"), "Targeting needs either all = true or at least one of tiers, regions, dealers, not both.")
     return Targeting(values["all"], *lists)
 
 
-def _lesson_files(course_dir: Path, problems: _Problems) -> list[Path]:
+def _lesson_files(course_dir: Path, problems: Problems) -> list[Path]:
     files = []
     for path in sorted(course_dir.glob("*.md")):
         if path.name == "README.md":
@@ -334,11 +259,11 @@ def _build_sections(course_dir, sections_table, lessons: dict, text, problems) -
     sections, seen = [], set()
     line = 1
     for table in sections_table:
-        line = _line_of(text, "sections", line) or line
+        line = line_of(text, "sections", line) or line
         if not isinstance(table, dict):
             problems.add(toml_path, line, "Each entry of sections must be a [[sections]] table.")
             continue
-        values = _read_table(table, SECTION_SPEC, problems, toml_path, text, prefix="sections.", start=line)
+        values = read_table(table, SECTION_SPEC, problems, toml_path, text, prefix="sections.", start=line)
         for name in values["lessons"] or ():
             if name not in lessons:
                 problems.add(toml_path, line, "The lesson file “%(name)s” does not exist.", name=name)
@@ -352,7 +277,7 @@ def _build_sections(course_dir, sections_table, lessons: dict, text, problems) -
     return tuple(sections)
 
 
-def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker | None, renderer,
+def _load_course(course_dir: Path, problems: Problems, check_quiz: QuizChecker | None, renderer,
                  check_details: DetailsChecker | None = None) -> CourseSource | None:
     start = len(problems.items)
     toml_path = course_dir / "course.toml"
@@ -361,24 +286,24 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
     if not toml_path.is_file():
         problems.add(course_dir, None, "The course folder has no course.toml.")
         return None
-    table, text = _load_toml(toml_path, problems)
+    table, text = load_toml(toml_path, problems)
     if table is None:
         return None
-    values = _read_table(table, COURSE_SPEC, problems, toml_path, text)
+    values = read_table(table, COURSE_SPEC, problems, toml_path, text)
     if values["language"] is not None and not re.fullmatch(r"[a-z]{2}", values["language"]):
-        problems.add(toml_path, _line_of(text, "language"), "language must be a two-letter code such as ru or en.")
+        problems.add(toml_path, line_of(text, "language"), "language must be a two-letter code such as ru or en.")
     if values["title"] is not None and not values["title"].strip():
-        problems.add(toml_path, _line_of(text, "title"), "The title must not be empty.")
+        problems.add(toml_path, line_of(text, "title"), "The title must not be empty.")
     targeting = _load_targeting(values["targeting"] or {}, text, toml_path, problems)
     validity = template = None
     if values["certificate"] is not None:
-        certificate = _read_table(values["certificate"], {"validity_months": (int, 0), "template": (str, None)}, problems,
-                                  toml_path, text, prefix="certificate.", start=_line_of(text, "certificate") or 1)
+        certificate = read_table(values["certificate"], {"validity_months": (int, 0), "template": (str, None)}, problems,
+                                  toml_path, text, prefix="certificate.", start=line_of(text, "certificate") or 1)
         validity, template = certificate["validity_months"], certificate["template"]
         if validity < 0:
-            problems.add(toml_path, _line_of(text, "validity_months"), "validity_months must not be negative.")
+            problems.add(toml_path, line_of(text, "validity_months"), "validity_months must not be negative.")
         if template is not None and not SLUG_RE.match(template):
-            problems.add(toml_path, _line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
+            problems.add(toml_path, line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
     quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz, check_details) if values["quiz"] is not None else None
     assets = _load_assets(course_dir, problems)
     lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
@@ -396,7 +321,7 @@ def _load_course(course_dir: Path, problems: _Problems, check_quiz: QuizChecker 
 def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:
     """Load and validate one course folder; raise ``ContentError`` listing every problem."""
     course_dir = Path(path)
-    problems = _Problems(course_dir.parent)
+    problems = Problems(course_dir.parent)
     course = _load_course(course_dir, problems, check_quiz, make_renderer())
     if problems.items or course is None:
         raise ContentError(problems.items)
@@ -411,7 +336,7 @@ def load_content_root(path: str | Path, *, check_quiz: QuizChecker | None = None
     ``check_details(gift_text, json_text)`` problems of the quiz's JSON sidecar.
     """
     root = Path(path)
-    problems = _Problems(root)
+    problems = Problems(root)
     if not root.is_dir():
         raise ContentError([ContentProblem(root.as_posix(), None, "The content folder does not exist.")])
     renderer = make_renderer()
