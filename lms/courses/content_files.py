@@ -131,18 +131,19 @@ def _load_lesson(path: Path, assets: dict, renderer, problems: Problems) -> Less
         return None
     fm_text = "\n".join(text.splitlines()[1 : body_line - 2])
     values = read_table(meta, LESSON_SPEC, problems, path, fm_text, offset=1)
-    line_of = lambda key: (line_of(fm_text, key) or 0) + 1  # noqa: E731
+    def key_line(key: str) -> int:
+        return (line_of(fm_text, key) or 0) + 1
     kind = values["kind"]
     if kind not in LESSON_KINDS:
-        problems.add(path, line_of("kind"), "Unknown lesson kind “%(kind)s”; use one of: %(kinds)s.", kind=kind, kinds=", ".join(LESSON_KINDS))
+        problems.add(path, key_line("kind"), "Unknown lesson kind “%(kind)s”; use one of: %(kinds)s.", kind=kind, kinds=", ".join(LESSON_KINDS))
     if values["minutes"] is not None and not 0 <= values["minutes"] <= 1000:
-        problems.add(path, line_of("minutes"), "“minutes” must be between 0 and 1000.")
+        problems.add(path, key_line("minutes"), "“minutes” must be between 0 and 1000.")
     if values["title"] is not None and not values["title"].strip():
-        problems.add(path, line_of("title"), "The title must not be empty.")
+        problems.add(path, key_line("title"), "The title must not be empty.")
     allowed = {"markdown": set(), "pdf": {"file", "preview_pdf"}, "video": {"file", "video_url"}, "attachment": {"file"}}.get(kind, set())
     for key in ("file", "preview_pdf", "video_url"):
         if values[key] is not None and key not in allowed:
-            problems.add(path, line_of(key), "“%(key)s” cannot be used in a %(kind)s lesson.", key=key, kind=kind)
+            problems.add(path, key_line(key), "“%(key)s” cannot be used in a %(kind)s lesson.", key=key, kind=kind)
     if kind == "markdown" and not body.strip():
         problems.add(path, body_line, "A Markdown lesson needs some text after the front matter.")
     if kind in ("pdf", "attachment") and values["file"] is None:
@@ -150,16 +151,16 @@ def _load_lesson(path: Path, assets: dict, renderer, problems: Problems) -> Less
     if kind == "video" and (values["file"] is None) == (values["video_url"] is None):
         problems.add(path, 2, "A video lesson needs exactly one of “file” or “video_url”.")
     if values["video_url"] is not None and url_scheme(values["video_url"]) != "https":
-        problems.add(path, line_of("video_url"), "“video_url” must be an https:// address.")
+        problems.add(path, key_line("video_url"), "“video_url” must be an https:// address.")
     file_kinds = {"pdf": SLIDE_KINDS, "video": VIDEO_KINDS}.get(kind)
     if values["file"] is not None and "file" in allowed:
-        _check_asset(path, line_of("file"), values["file"], file_kinds, assets, problems)
+        _check_asset(path, key_line("file"), values["file"], file_kinds, assets, problems)
     if values["preview_pdf"] is not None and kind == "pdf":
         if values["file"] in assets and assets[values["file"]].kind != "pptx":
-            problems.add(path, line_of("preview_pdf"), "“preview_pdf” is only for a lesson whose file is a PPTX.")
-        _check_asset(path, line_of("preview_pdf"), values["preview_pdf"], frozenset({"pdf"}), assets, problems)
+            problems.add(path, key_line("preview_pdf"), "“preview_pdf” is only for a lesson whose file is a PPTX.")
+        _check_asset(path, key_line("preview_pdf"), values["preview_pdf"], frozenset({"pdf"}), assets, problems)
     for name in values["attachments"]:
-        _check_asset(path, line_of("attachments"), name, None, assets, problems)
+        _check_asset(path, key_line("attachments"), name, None, assets, problems)
     for line, name, src in image_asset_names(body, renderer=renderer):
         if name is None:
             problems.add(path, line + body_line - 1, "Images must come from the course's assets/: “%(src)s”.", src=src)

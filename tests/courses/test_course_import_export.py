@@ -102,8 +102,11 @@ def test_demo_data_imports_the_content(app, demo):
     from lms.plugins import plugin_manager
     from lms.events import commit
 
+    seen = []
     for _ in range(2):
         with app.app_context():
             plugin_manager().hook.lms_load_demo_data()
             commit()
-    assert counts(app)["course"] == 2
+        seen.append(counts(app)["course"])
+    # content/'s two courses (plus the e-learning demo course when that domain is loaded), once each.
+    assert seen[0] == seen[1] >= 2
