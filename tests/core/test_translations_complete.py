@@ -54,3 +54,4 @@ def test_english_catalogues_hold_no_russian():
         russian += [f"{path.relative_to(ROOT)}: {text}" for texts in strings for text in texts
                     if text and re.search("[А-Яа-яЁё]", text)]
     assert russian == []
+
