@@ -1,7 +1,7 @@
 """Read models of assignments: statuses in SQL, so every list is a fixed number of queries."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from lms.assignments.models import Assignment, AssignmentPerson
 from lms.auth.models import Dealer, User
 from lms.courses.models import Course, LearningPath, LearningPathCourse, Lesson, LessonProgress
 from lms.extensions import db
+from lms.listing import Page, matches, page_of
 
 STATUSES = ("overdue", "not_started", "in_progress", "done", "exempt")
 STATUS_LABELS = {
@@ -61,9 +62,10 @@ class AssignmentRow:
     exempt: int
 
 
-def assignment_rows(today: date, *, dealer_id: int | None = None) -> list[AssignmentRow]:
-    """Assignments with counts of people by status (one query); ``dealer_id``: only that dealer's people,
-    and only assignments that reach it."""
+def assignment_page(today: date, page: object, *, dealer_id: int | None = None, term: str = "") -> Page:
+    """One page (``page``: the client's raw value) of assignments with counts of people by status, newest
+    first (two queries: count and rows); ``dealer_id``: only that dealer's people, and only assignments that
+    reach it; ``term``: only those whose course or path title contains it."""
     status = status_expression(today)
     counts = (sa.select(AssignmentPerson.assignment_id.label("assignment_id"),
                         sa.func.count().label("assigned"),
@@ -81,8 +83,12 @@ def assignment_rows(today: date, *, dealer_id: int | None = None) -> list[Assign
     query = query.outerjoin(counts, counts.c.assignment_id == Assignment.id)
     if dealer_id is not None:
         query = query.where(sa.or_(Assignment.dealer_id == dealer_id, counts.c.assigned > 0))
-    rows = db.session.execute(query.order_by(Assignment.created_at.desc(), Assignment.id.desc())).all()
-    return [AssignmentRow(row.Assignment, row.title, row.assigned, row.done, row.overdue, row.exempt) for row in rows]
+    if term:
+        query = query.where(matches(term, Course.title, LearningPath.title))
+    found = page_of(query.order_by(Assignment.created_at.desc(), Assignment.id.desc()), page, scalars=False)
+    rows = [AssignmentRow(row.Assignment, row.title, row.assigned, row.done, row.overdue, row.exempt)
+            for row in found.items]
+    return replace(found, items=rows)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from lms.extensions import db
+from lms.listing import matches
 from lms.quizzes.gift import GiftError, GiftProblem, decode_gift, import_gift, parse_category_path
 from lms.quizzes.gift_export import export_gift
 from lms.quizzes.models import AttemptSlot, Question, QuestionCategory, QuestionVersion
@@ -168,13 +169,22 @@ def edit_question(question_id: int, content: dict) -> tuple[Question, bool]:
     return question, False
 
 
+def questions_query(category_id: int | None, term: str = "") -> sa.Select:
+    """Questions with their current versions, by name: of one category (None: every category), and
+    only those whose name contains ``term`` when it is given."""
+    query = (sa.select(Question, QuestionVersion)
+             .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
+                                            QuestionVersion.number == Question.version)))
+    if category_id is not None:
+        query = query.where(Question.category_id == category_id)
+    if term:
+        query = query.where(matches(term, Question.name))
+    return query.order_by(Question.name, Question.id)
+
+
 def questions_in(category_id: int) -> list[tuple[Question, QuestionVersion]]:
     """The category's questions with their current versions, in one query."""
-    return [tuple(row) for row in db.session.execute(
-        sa.select(Question, QuestionVersion)
-        .join(QuestionVersion, sa.and_(QuestionVersion.question_id == Question.id,
-                                       QuestionVersion.number == Question.version))
-        .where(Question.category_id == category_id).order_by(Question.name, Question.id)).all()]
+    return [tuple(row) for row in db.session.execute(questions_query(category_id)).all()]
 
 
 MAX_TAGS_TEXT = 1000
@@ -286,4 +296,5 @@ def _subtree_with_paths(category_id: int):
 
 
 __all__ = ["BankError", "GiftError", "category_tree", "create_question", "edit_question", "ensure_category",
-           "export_category_gift", "find_category", "import_gift_text", "parse_path", "questions_in"]
+           "export_category_gift", "find_category", "import_gift_text", "parse_path", "questions_in",
+           "questions_query"]

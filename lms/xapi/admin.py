@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -14,6 +14,7 @@ from lms.auth.permissions import roles_required
 from lms.events import commit
 from lms.extensions import db
 from lms.forms import PortalForm
+from lms.listing import matches, page_of, search_term
 from lms.webhooks.models import WebhookDelivery, WebhookSubscription
 from lms.xapi.forwarding import FORWARD_EVENT, add_forward_target
 
@@ -47,10 +48,15 @@ def forwarding():
         form = ForwardTargetForm(formdata=None)
     elif form.is_submitted():
         status = 400
-    targets = list(db.session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.events == FORWARD_EVENT)
-                                      .order_by(WebhookSubscription.active.desc(), WebhookSubscription.id)))
+    term = search_term(request.args.get("q"))
+    query = sa.select(WebhookSubscription).where(WebhookSubscription.events == FORWARD_EVENT)
+    if term:
+        query = query.where(matches(term, WebhookSubscription.url, WebhookSubscription.description))
+    page = page_of(query.order_by(WebhookSubscription.active.desc(), WebhookSubscription.id), request.args.get("page"))
+    targets = page.items
     counts = {(sid, st): n for sid, st, n in db.session.execute(
         sa.select(WebhookDelivery.subscription_id, WebhookDelivery.status, sa.func.count(WebhookDelivery.id))
         .where(WebhookDelivery.event == FORWARD_EVENT)
         .group_by(WebhookDelivery.subscription_id, WebhookDelivery.status))}
-    return render_template("xapi/forwarding.html", form=form, targets=targets, counts=counts, created=created), status
+    return render_template("xapi/forwarding.html", form=form, targets=targets, counts=counts, created=created,
+                           page=page, term=term), status

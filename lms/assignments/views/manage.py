@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -10,7 +10,7 @@ from flask_login import current_user
 from lms.assignments.audience import describe_audience, names_for
 from lms.assignments.forms import AssignmentForm, ExemptForm
 from lms.assignments.models import Assignment, AssignmentPerson
-from lms.assignments.queries import assignment_rows, people_rows, target_title, with_target
+from lms.assignments.queries import assignment_page, people_rows, target_title, with_target
 from lms.assignments.services import AssignmentError, AssignmentSpec, create_assignment, exempt_person, reinstate_person
 from lms.assignments.views import bp
 from lms.assignments.views.choices import fill_choices, parse_target
@@ -18,6 +18,7 @@ from lms.auth.models import Role, User
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import search_term
 from lms.timeutil import utcnow
 
 ASSIGNING = (Role.DEALER_ADMIN, *REPORT_ROLES)
@@ -31,11 +32,13 @@ def own_dealer_only() -> int | None:
 @bp.route("/")
 @roles_required(*ASSIGNING)
 def index():
-    rows = assignment_rows(utcnow().date(), dealer_id=own_dealer_only())
+    term = search_term(request.args.get("q"))
+    page = assignment_page(utcnow().date(), request.args.get("page"), dealer_id=own_dealer_only(), term=term)
+    rows = page.items
     dealers, people = names_for([row.assignment for row in rows])
     audiences = {row.assignment.id: describe_audience(row.assignment.audience_kind, row.assignment.audience_values,
                                                       dealers, people) for row in rows}
-    return render_template("assignments/index.html", rows=rows, audiences=audiences)
+    return render_template("assignments/index.html", rows=rows, audiences=audiences, page=page, term=term)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -23,13 +23,14 @@ from lms.courses.models import Course
 from lms.events import commit
 from lms.extensions import db
 from lms.bounds import parse_id
+from lms.listing import page_of, search_term
 from lms.redirects import next_path_or
 from lms.storage.serving import send_spooled
 from lms.timeutil import utcnow
 
 bp = Blueprint("certificates_admin", __name__, url_prefix="/certificates/manage")
 REGISTER_ROLES = (Role.MANAGER, Role.ADMIN, Role.DEALER_ADMIN)
-PAGE_SIZE = 200
+FILTERS = ("q", "dealer_id", "course_id", "status")
 
 
 def status_clause(status: str, now):
@@ -51,7 +52,7 @@ def scoped(query):
 def filtered(args):
     now = utcnow()
     query = scoped(sa.select(Certificate))
-    person = (args.get("q") or "").strip()
+    person = search_term(args.get("q"))
     if person:
         # SQLite's lower() folds ASCII only, so Cyrillic names are matched in their usual spellings too.
         variants = {person, person.lower(), person.capitalize(), person.title(), person.upper()}
@@ -74,12 +75,14 @@ def index():
 
 
 def register_page():
-    rows = list(db.session.scalars(filtered(request.args).limit(PAGE_SIZE)))
+    page = page_of(filtered(request.args), request.args.get("page"))
+    filters = {name: value for name in FILTERS if (value := request.args.get(name))}  # kept in the pager links
     dealers = _dealer_options()
     courses = db.session.execute(sa.select(Course.id, Course.title).order_by(Course.title)).all()
-    return render_template("certificates/manage.html", certificates=rows, dealers=dealers, courses=courses,
+    return render_template("certificates/manage.html", certificates=page.items, page=page, filters=filters,
+                           dealers=dealers, courses=courses,
                            statuses=STATUSES, args=request.args, dealer_id=parse_id(request.args.get("dealer_id")),
-                           now=utcnow(), page_size=PAGE_SIZE,
+                           now=utcnow(),
                            can_change=current_user.role in (Role.MANAGER, Role.ADMIN))
 
 

@@ -3,6 +3,7 @@ path, and its courses in order (added, moved with buttons, removed) — what ``p
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,7 @@ from lms.courses.views import bp
 from lms.courses.views.author_helpers import EDITORS, split_list
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import matches, page_of, search_term
 
 
 def path_by_id(path_id: int) -> LearningPath:
@@ -25,7 +27,12 @@ def path_by_id(path_id: int) -> LearningPath:
 @bp.route("/manage/paths/")
 @roles_required(*EDITORS)
 def manage_paths():
-    return render_template("courses/manage/paths.html", paths=all_paths())
+    term = search_term(request.args.get("q"))
+    query = sa.select(LearningPath).options(selectinload(LearningPath.steps))  # the course counts
+    if term:
+        query = query.where(matches(term, LearningPath.title, LearningPath.slug))
+    page = page_of(query.order_by(LearningPath.position, LearningPath.title, LearningPath.id), request.args.get("page"))
+    return render_template("courses/manage/paths.html", paths=page.items, page=page, term=term)
 
 
 def path_form(path: LearningPath | None) -> PathForm:

@@ -173,8 +173,12 @@ def bank_page():
             return redirect(url_for("quizzes.bank_page", category=created_id), 303)
     elif form.is_submitted():
         status = 400
-    questions = bank.questions_in(selected.id) if selected else []
-    return render_template("quizzes/bank.html", tree=tree, selected=selected, form=form, questions=questions,
+    # A search without a category looks through every category; the category and term stay in the pager.
+    term = search_term(request.args.get("q"))
+    page = page_of(bank.questions_query(selected.id if selected else None, term), request.args.get("page"),
+                   scalars=False) if selected or term else None
+    return render_template("quizzes/bank.html", tree=tree, selected=selected, form=form,
+                           questions=page.items if page else [], page=page, term=term,
                            upload_form=GiftUploadForm(prefix="gift"), problems=[], types=_types()), status
 
 
@@ -199,7 +203,7 @@ def import_gift(category_id: int):
         flash(_("Choose a GIFT file to upload."), "error")
     tree = bank.category_tree()
     return render_template("quizzes/bank.html", tree=tree, selected=category, form=CategoryForm(categories=tree),
-                           questions=bank.questions_in(category.id), upload_form=form, problems=problems,
+                           questions=bank.questions_in(category.id), page=None, term="", upload_form=form, problems=problems,
                            types=_types()), status
 
 
