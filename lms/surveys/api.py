@@ -9,6 +9,7 @@ from flask import url_for
 
 from lms.auth.models import User
 from lms.extensions import db
+from lms.listing import matches
 from lms.surveys import services
 from lms.surveys.models import Survey, SurveyResponse
 from lms.surveys.questions import DefinitionError, SurveyError  # noqa: F401  (re-exported for callers)
@@ -58,6 +59,11 @@ def survey_summaries(survey_ids) -> dict[int, dict]:
                         "open": survey.is_open(), "questions": len(survey.questions),
                         "responses": counts.get(survey.id, 0), "owner": survey.owner}
             for survey in db.session.scalars(sa.select(Survey).where(Survey.id.in_(ids)))}
+
+
+def survey_ids_titled(term: str) -> sa.Select:
+    """The ids of the surveys whose title contains ``term`` (case-insensitive), as a subquery for ``in_``."""
+    return sa.select(Survey.id).where(matches(term, Survey.title))
 
 
 def targeting_choices() -> dict[str, list]:

@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from lms.auth.models import Dealer, Role, User
 from lms.events import emit
+from lms.bounds import parse_id
 from lms.extensions import db
+from lms.listing import matches
 from lms.timeutil import utcnow
 from lms_marketing.contracts import OrderEvent
 from lms_marketing.models import DealerProfile, Item, Order, OrderStatus, OrderStatusChange
@@ -196,8 +198,11 @@ def save_profile(dealer_id: int, *, address: str, contact: str, actor_id: int | 
     return profile
 
 
-def queue_query(*, status=None, dealer_id=None, item_id=None, date_from=None, date_to=None):
-    """Orders for the managers' queue, newest first, with their item, dealer and orderer loaded."""
+def queue_query(*, status=None, dealer_id=None, item_id=None, date_from=None, date_to=None, term=""):
+    """Orders for the managers' queue, newest first, with their item, dealer and orderer loaded.
+
+    ``term`` matches the order number, the dealer, the material, the orderer, the contact or the tracking number.
+    """
     from sqlalchemy.orm import joinedload
 
     query = sa.select(Order).options(joinedload(Order.item), joinedload(Order.dealer), joinedload(Order.user))
@@ -211,4 +216,23 @@ def queue_query(*, status=None, dealer_id=None, item_id=None, date_from=None, da
         query = query.where(Order.created_at >= datetime.combine(date_from, datetime.min.time()))
     if date_to:
         query = query.where(Order.created_at < datetime.combine(date_to + timedelta(days=1), datetime.min.time()))
+    if term:
+        query = query.where(Order.id.in_(matching_order_ids(term)))
     return query.order_by(Order.created_at.desc(), Order.id.desc())
+
+
+def matching_order_ids(term: str) -> sa.Select:
+    """Ids of the orders ``term`` finds (a subquery: the queue's own joins stay eager loads)."""
+    found = matches(term, Dealer.name, Item.title, User.name, Order.delivery_contact, Order.tracking_number)
+    number = parse_id(term.lstrip("№ "))
+    if number is not None:
+        found = sa.or_(found, Order.id == number)
+    return (sa.select(Order.id).join(Dealer, Dealer.id == Order.dealer_id).join(Item, Item.id == Order.item_id)
+            .join(User, User.id == Order.user_id).where(found))
+
+
+def profiles_query(term: str = "") -> sa.Select:
+    """Every dealer with its delivery profile (or None), by name; ``term`` matches name, address or contact."""
+    query = (sa.select(Dealer, DealerProfile).outerjoin(DealerProfile, DealerProfile.dealer_id == Dealer.id)
+             .order_by(Dealer.name, Dealer.id))
+    return query.where(matches(term, Dealer.name, DealerProfile.address, DealerProfile.contact)) if term else query

@@ -44,9 +44,14 @@ def create_poll(*, title: str, questions: list, created_by: int, targeting: dict
     return poll
 
 
-def polls_with_summaries() -> list[tuple[Poll, dict]]:
-    """Every poll, newest first, with its survey summary (three queries whatever the count)."""
-    polls = list(db.session.scalars(sa.select(Poll).order_by(Poll.created_at.desc(), Poll.id.desc())))
+def polls_query(term: str = "") -> sa.Select:
+    """Polls newest first, those whose title contains ``term`` when one is given."""
+    query = sa.select(Poll).order_by(Poll.created_at.desc(), Poll.id.desc())
+    return query.where(Poll.survey_id.in_(surveys.survey_ids_titled(term))) if term else query
+
+
+def with_summaries(polls) -> list[tuple[Poll, dict]]:
+    """Each poll with its survey summary (two queries whatever the count)."""
     summaries = surveys.survey_summaries([poll.survey_id for poll in polls])
     return [(poll, summaries[poll.survey_id]) for poll in polls if poll.survey_id in summaries]
 

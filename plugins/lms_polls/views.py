@@ -11,6 +11,7 @@ from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.bounds import parse_id
 from lms.events import commit
 from lms.extensions import db
+from lms.listing import page_of, search_term
 from lms.question_fields import apply_list_action
 from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
@@ -24,7 +25,9 @@ bp = Blueprint("lms_polls", __name__, url_prefix="/polls", template_folder="temp
 @login_required
 def index():
     if current_user.role in REPORT_ROLES:
-        return render_template("lms_polls/manage.html", polls=services.polls_with_summaries())
+        term = search_term(request.args.get("q"))
+        page = page_of(services.polls_query(term), request.args.get("page"))
+        return render_template("lms_polls/manage.html", polls=services.with_summaries(page.items), page=page, term=term)
     return render_template("lms_polls/index.html", polls=services.open_polls_for(current_user.id))
 
 

@@ -13,21 +13,21 @@ from lms.auth.models import Dealer
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.exports import rows_to_csv
-from lms.extensions import db
 from lms.bounds import parse_id
+from lms.extensions import db
+from lms.listing import page_of, search_term
 from lms.redirects import next_path_or
 from lms.storage import UploadError
 from lms_marketing.forms import KIND_LABELS, ItemForm, RejectForm, ShipForm
-from lms_marketing.models import DealerProfile, Item, OrderStatus
+from lms_marketing.models import Item, OrderStatus
 from lms_marketing.previews import save_preview
-from lms_marketing.services import STATUS_LABELS, MarketingError, change_status, queue_query
+from lms_marketing.services import STATUS_LABELS, MarketingError, change_status, profiles_query, queue_query
 from lms_marketing.views import bp
 from lms_marketing.views.dealer import labels
 
 ITEM_FIELDS = ("title", "description", "kind", "format", "language", "product_line", "stock",
                "min_per_order", "max_per_order", "active", "required_course_slug", "required_product_line")
-QUEUE_LIMIT = 500
-FILTER_KEYS = ("status", "dealer_id", "item_id", "date_from", "date_to")
+FILTER_KEYS = ("q", "status", "dealer_id", "item_id", "date_from", "date_to")
 
 
 @bp.route("/manage/items/new", methods=["GET", "POST"])
@@ -94,6 +94,7 @@ def parse_filters():
             filters[name] = date.fromisoformat(raw) if raw else None
         except ValueError:
             abort(400, description=_("Enter dates as YYYY-MM-DD."))
+    filters["term"] = search_term(args.get("q"))
     return filters
 
 
@@ -101,12 +102,13 @@ def parse_filters():
 @roles_required(*REPORT_ROLES)
 def queue():
     filters = parse_filters()
-    orders = list(db.session.scalars(queue_query(**filters).limit(QUEUE_LIMIT)))
+    page = page_of(queue_query(**filters), request.args.get("page"))
     dealers = db.session.execute(sa.select(Dealer.id, Dealer.name).order_by(Dealer.name)).all()
     items = db.session.execute(sa.select(Item.id, Item.title).order_by(Item.title)).all()
-    return render_template("lms_marketing/queue.html", orders=orders, filters=filters, dealers=dealers,
-                           items=items, limit=QUEUE_LIMIT, **labels(),
-                           csv_args={k: v for k, v in request.args.items() if k in FILTER_KEYS and v})
+    # The pager and the CSV link keep the filters the queue was read with (the CSV has every matching row).
+    filter_args = {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}
+    return render_template("lms_marketing/queue.html", orders=page.items, page=page, filters=filters,
+                           dealers=dealers, items=items, filter_args=filter_args, **labels())
 
 
 @bp.route("/manage/orders.csv")
@@ -158,8 +160,6 @@ def order_action(order_id: int, action: str):
 @bp.route("/manage/profiles")
 @roles_required(*REPORT_ROLES)
 def profiles():
-    rows = db.session.execute(
-        sa.select(Dealer, DealerProfile).outerjoin(DealerProfile, DealerProfile.dealer_id == Dealer.id)
-        .order_by(Dealer.name)
-    ).all()
-    return render_template("lms_marketing/profiles.html", rows=rows)
+    term = search_term(request.args.get("q"))
+    page = page_of(profiles_query(term), request.args.get("page"), scalars=False)
+    return render_template("lms_marketing/profiles.html", rows=page.items, page=page, term=term)
