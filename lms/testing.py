@@ -246,7 +246,7 @@ def s3_server():
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(endpoint + "/moto-api/", timeout=2).close()
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=2).close()  # nosec B310 - our own http://127.0.0.1
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:

@@ -154,7 +154,7 @@ def interactions(package_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     if fmt == "csv":
-        body, mimetype = scorm_reports.interactions_csv(package.id), "text/csv; charset=utf-8"
+        body, mimetype = scorm_reports.interactions_csv(package.id), "text/csv"  # Flask adds the charset
     else:
         body = scorm_reports.interactions_xlsx(package.id)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
