@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from lms.auth.models import User
-from lms.elearning import lms_statements
+from lms.elearning import lms_statements, satisfaction
 from lms.elearning.content import content_origin, content_url
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.extensions import db
@@ -89,6 +89,8 @@ def launch(unit: ElearningUnit, user: User) -> tuple[ElearningLaunch, str]:
         db.session.flush()
         write_launch_data(unit, package, user, row, activity_id)
         lms_statements.launched(user, unit, package, row, activity_id)
+        # cmi5 9.6.1: moveOn is evaluated at registration; NotApplicable AUs are waived (once each).
+        satisfaction.waive_not_applicable(user, package, registration)
         url = _with_query(file_url, {
             "endpoint": endpoint.rstrip("/"), "fetch": portal_base_url() + f"elearning/fetch/{token}",
             "actor": json.dumps(actor, separators=(",", ":")), "registration": registration,

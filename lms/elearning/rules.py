@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from lms.auth.models import User
 from lms.courses.progress import complete_lesson
-from lms.elearning import lms_statements
+from lms.elearning import satisfaction
 from lms.elearning.launching import unit_activity_id
 from lms.elearning.lms_statements import CMI5_CATEGORY, CMI5_VERBS, LMS_ONLY, SESSION_EXTENSION
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningResult, ElearningUnit
@@ -71,7 +71,7 @@ def apply_rules(caller, statements: list) -> None:
         db.session.flush()
         user = db.session.get(User, launch.user_id)
         if package.kind == "cmi5":
-            satisfy_course(user, package, launch)
+            satisfaction.unit_satisfied(user, unit, package, launch.registration, launch.session_id)
         if unit.lesson_id is not None:
             complete_lesson(launch.user_id, unit.lesson_id)
 
@@ -154,13 +154,3 @@ def move_on_met(move_on: str, result) -> bool:
             "CompletedOrPassed": result.completed or result.passed,
             "NotApplicable": True}.get(move_on, False)
 
-
-def satisfy_course(user, package, launch) -> None:
-    """When every AU with a moveOn criterion is satisfied, the LMS issues satisfied for the course."""
-    units = db.session.scalars(sa.select(ElearningUnit).where(ElearningUnit.package_id == package.id)).all()
-    done = {row.unit_id for row in db.session.scalars(sa.select(ElearningResult).where(
-        ElearningResult.user_id == user.id, ElearningResult.unit_id.in_([u.id for u in units]),
-        ElearningResult.satisfied_at.is_not(None)))}
-    if all(unit.id in done or unit.move_on == "NotApplicable" for unit in units):
-        course_id = package.manifest.get("course_id") or unit_activity_id(units[0], package)
-        lms_statements.satisfied(user, course_id, launch.registration, launch.session_id)

@@ -3,6 +3,41 @@
 // comes from that frame's window AND from the content origin; its call is POSTed with the portal's
 // CSRF token (the package never sees the token or the session), and the answer goes back to the
 // frame addressed to the content origin only.
+// cmi5 launchMethod "OwnWindow": no frame. The click opens an empty window first (a window opened
+// after the launch request returns would be taken for a pop-up and blocked), then points it at the
+// AU; if the browser refuses the window, this tab goes to the AU (cmi5 8.1 allows redirecting the
+// LMS window). The AU's returnURL brings the learner back to the lesson.
+(function () {
+  "use strict";
+  var box = document.getElementById("elearning-own-window");
+  if (!box) { return; }
+  var button = document.getElementById("elearning-open-window");
+  var status = document.getElementById("elearning-status");
+  button.addEventListener("click", function () {
+    var win = window.open("", "_blank");
+    button.disabled = true;
+    fetch(box.dataset.launchUrl, {method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": box.dataset.csrf}, body: "{}"})
+      .then(function (r) { return r.json().then(function (data) { return {status: r.status, data: data}; }); })
+      .then(function (answer) {
+        button.disabled = false;
+        if (answer.status !== 200) {
+          if (win) { win.close(); }
+          status.textContent = answer.data.error || box.dataset.failed;
+          return;
+        }
+        if (!win) { window.location.assign(answer.data.url); return; }
+        win.opener = null;
+        win.location.replace(answer.data.url);
+        status.textContent = box.dataset.opened;
+      }).catch(function () {
+        button.disabled = false;
+        if (win) { win.close(); }
+        status.textContent = box.dataset.failed;
+      });
+  });
+})();
+
 (function () {
   "use strict";
   var box = document.getElementById("elearning-player");
