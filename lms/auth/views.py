@@ -103,7 +103,7 @@ def account():
         wait = throttle.retry_after_minutes(current_user.email, request.remote_addr, limits)
         if wait is not None:
             return too_many_failures(wait, form.current_password, "auth/account.html", form=form,
-                                     session_count=sessions.count_live(current_user.id))
+                                     timezone_form=timezone_form(), session_count=sessions.count_live(current_user.id))
         try:
             change_password(current_user, form.current_password.data, form.new_password.data,
                             keep_session=current_user.session_token,
