@@ -87,18 +87,31 @@ def answer_quiz_if_shown(au) -> bool:
 
 
 def play_cmi5_au(page, base: str, unit_id: int) -> None:
-    """Open the AU as the learner and go through it: every page, answering a quiz when there is one."""
+    """Open the AU as the learner and go through it: every page, answering a quiz when there is one.
+
+    "Next" is clicked only when it is there and enabled: a slow start (the AU still initializing) or
+    the AU's own bookmark question must not end the walk early on a loaded machine."""
     page.goto(base + f"/elearning/units/{unit_id}/play")
     au = frame_with(page, "fetch=")
     au.wait_for_load_state()
-    for _ in range(40):
+    for _ in range(160):
         if answer_quiz_if_shown(au):
             return au
-        try:
-            au.locator("#next").click(timeout=2000)
-        except PlaywrightTimeout:  # the last page: "Next" is disabled
-            answer_quiz_if_shown(au)
-            return au
+        resume = au.locator("#bookmark-overlay.full-overlay-visible .resume-button")
+        if resume.count():
+            resume.click()
+            continue
+        following = au.locator("#next")
+        if following.count() and following.first.is_visible():
+            if not following.first.is_enabled():  # the last page
+                answer_quiz_if_shown(au)
+                return au
+            try:
+                following.first.click(timeout=2000)
+            except PlaywrightTimeout:
+                continue
+        else:
+            au.wait_for_timeout(250)
     return au
 
 
