@@ -78,6 +78,11 @@ def unpinged_checkout():
         _UNPINGED.reset(token)
 
 
+def _fold(method):
+    """A SQL function applying ``method`` to text and passing anything else (NULL, numbers) through."""
+    return lambda value: method(value) if isinstance(value, str) else value
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL lets readers run beside a writer; BEGIN IMMEDIATE takes the write lock up front.
 
@@ -96,6 +101,10 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's own lower() and upper() fold ASCII only, so a search for «Яблоко» missed
+        # «ЯБЛОКО-Агро»; Python's fold every script, as PostgreSQL's do.
+        dbapi_connection.create_function("lower", 1, _fold(str.lower), deterministic=True)
+        dbapi_connection.create_function("upper", 1, _fold(str.upper), deterministic=True)
 
     database = engine.url.database
     queue = sqlite_writers.install(engine, database) if database and database != ":memory:" else None
