@@ -48,7 +48,9 @@ def decode_value(value):
 
 
 def row_line(values) -> bytes:
-    return json.dumps([encode_value(value) for value in values], ensure_ascii=False,
+    # Keys sorted: PostgreSQL's jsonb keeps an object's keys in its own order, SQLite's JSON in the
+    # order written, and the same statement must dump to the same bytes on both.
+    return json.dumps([encode_value(value) for value in values], ensure_ascii=False, sort_keys=True,
                       separators=(",", ":")).encode("utf-8") + b"\n"
 
 
