@@ -9,6 +9,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from lms.coordination.leases import dialect_insert
 from lms.extensions import db
 from lms.timeutil import utcnow
 from lms.xapi.agents import agent_ifi, agent_ifis
@@ -99,8 +100,11 @@ def store_statements(statements: list, caller, parts: dict | None = None, *, sta
     for statement in fresh:
         insert_statement(statement, now, caller)
     for sha2, (content_type, content) in parts.items():
-        if db.session.get(XapiAttachment, sha2) is None:
-            db.session.add(XapiAttachment(sha2=sha2, content_type=content_type, content=content))
+        # Two requests may carry the same attachment at once: the second insert waits for the
+        # first and then does nothing, where a look-then-add would fail on the primary key.
+        db.session.execute(dialect_insert(XapiAttachment.__table__)
+                           .values(sha2=sha2, content_type=content_type, content=content)
+                           .on_conflict_do_nothing(index_elements=["sha2"]))
     if fresh:
         queue_forwarding(fresh)
     return ids
@@ -202,16 +206,23 @@ def insert_statement(statement: dict, now, caller) -> None:
 
 
 def remember_activity(activity: dict) -> None:
-    row = db.session.get(XapiActivity, activity["id"])
-    if row is None:
-        db.session.add(XapiActivity(activity_id=activity["id"], definition=activity["definition"]))
-    else:
-        merged = dict(row.definition)
-        for key, value in activity["definition"].items():
-            if key in ("name", "description") and isinstance(merged.get(key), dict):
-                merged[key] = {**merged[key], **value}
-            else:
-                merged[key] = value
+    """Keep the activity's latest definition. Many learners finishing the same quiz at once all
+    write its activity: the insert is ``ON CONFLICT DO NOTHING`` (a look-then-add lost that race
+    with a duplicate key, a 500), and an unchanged definition is not rewritten, so the row is
+    not locked by every statement about a popular activity."""
+    inserted = db.session.execute(dialect_insert(XapiActivity.__table__)
+                                  .values(activity_id=activity["id"], definition=activity["definition"])
+                                  .on_conflict_do_nothing(index_elements=["activity_id"]))
+    if inserted.rowcount == 1:
+        return
+    row = db.session.get(XapiActivity, activity["id"], populate_existing=True)
+    merged = dict(row.definition)
+    for key, value in activity["definition"].items():
+        if key in ("name", "description") and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    if merged != row.definition:
         row.definition = merged
 
 

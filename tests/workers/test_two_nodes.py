@@ -164,7 +164,11 @@ def test_two_nodes_survive_losing_a_node_and_a_worker(postgresql_only, app_facto
             workers[1].kill_hard()
             campaign.dead.add(node_b.name)
             for run in runs:
-                run.result(timeout=120)
+                try:
+                    run.result(timeout=120)
+                except AssertionError as error:  # a 500 says nothing by itself: the nodes' logs say why
+                    logs = "\n".join(f"--- {node.name}\n{node.log()[-4000:]}" for node in (node_a, node_b))
+                    raise AssertionError(f"{error}\n{logs}") from error
 
         # The dead worker's claims return after their 5 s lease; a certificate the dead node never
         # issued (killed between the completion's commit and the issue) is issued late by the worker.
