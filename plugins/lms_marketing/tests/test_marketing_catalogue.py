@@ -50,7 +50,7 @@ def test_manager_adds_an_item_with_a_preview(app, login_as, marketing):
 @pytest.mark.parametrize("content,name,message", [
     (b"%PDF-1.4 not an image", "leaflet.pdf", "Файл типа pdf здесь не принимается"),
     (png_bytes(4, 4, (0, 0, 0), (9, 9, 9)), "leaflet.jpg", "по содержимому это файл png"),
-    (b"", "empty.png", "Файл пустой."),
+    (b"", "empty.png", "Файл пуст."),
 ])
 def test_only_real_images_are_accepted_as_previews(app, login_as, marketing, content, name, message):
     response = post_item(login_as("manager"), upload=(io.BytesIO(content), name))
