@@ -148,11 +148,14 @@ SCHEMAS = {
     },
     "Certificate": {
         "type": "object", "additionalProperties": False,
-        "required": ["id", "serial", "code", "user_id", "course_id", "course_version", "course_title", "learner_name",
+        "required": ["id", "serial", "code", "user_id", "course_id", "learning_path_id", "course_version",
+                     "course_title", "learner_name",
                      "dealer_id", "dealer_name", "score_percent", "status", "issued_at", "expires_at", "revoked_at",
                      "revoke_reason", "updated_at", "verify_url"],
         "properties": {
-            "id": ID, "serial": {"type": "string"}, "code": {"type": "string"}, "user_id": ID, "course_id": ID,
+            "id": ID, "serial": {"type": "string"}, "code": {"type": "string"}, "user_id": ID,
+            # A learning path's certificate names its path and no course (course_title is the path's title).
+            "course_id": {"type": ["integer", "null"]}, "learning_path_id": {"type": ["integer", "null"]},
             "course_version": {"type": "integer"}, "course_title": {"type": "string"},
             "learner_name": {"type": "string"}, "dealer_id": {"type": ["integer", "null"]},
             "dealer_name": {"type": ["string", "null"]}, "score_percent": PERCENT,
@@ -235,6 +238,7 @@ def openapi_document() -> dict:
                 {"200": {"description": "Ordered by (updated_at, id): poll with updated_since.",
                          "content": _json(_list_of("Certificate"))}},
                 parameters=[*PAGING, _query("dealer_id", ID, "Only this dealer."), FILTER_USER, FILTER_COURSE,
+                            _query("learning_path_id", ID, "Only this learning path's certificates."),
                             _query("updated_since", DATETIME, "Changed at or after this time (ISO 8601).")])},
             "/certificates/{certificate_id}": {"get": _operation(
                 "Get a certificate", "read:certificates",

@@ -122,6 +122,7 @@ def certificate_json(certificate, now: datetime) -> dict:
     return {
         "id": certificate.id, "serial": certificate.serial, "code": certificate.code,
         "user_id": certificate.user_id, "course_id": certificate.course_id,
+        "learning_path_id": certificate.learning_path_id,
         "course_version": certificate.course_version, "course_title": certificate.course_title,
         "learner_name": certificate.learner_name, "dealer_id": certificate.dealer_id,
         "dealer_name": certificate.dealer_name, "score_percent": _percent(certificate.score_percent),
@@ -135,7 +136,8 @@ def certificate_json(certificate, now: datetime) -> dict:
 @bp.get("/certificates")
 @scope_required("read:certificates")
 def list_certificates():
-    """Certificates ordered by (updated_at, id): poll with updated_since, then follow next_cursor."""
+    """Certificates ordered by (updated_at, id): poll with updated_since, then follow next_cursor.
+    A learning path's certificate has ``learning_path_id`` and no ``course_id``."""
     from lms.certificates.models import Certificate
     from lms.timeutil import utcnow
 
@@ -143,7 +145,7 @@ def list_certificates():
     after = cursor_arg(datetime, int)
     query = sa.select(Certificate).order_by(Certificate.updated_at, Certificate.id).limit(limit + 1)
     for name, column in (("dealer_id", Certificate.dealer_id), ("user_id", Certificate.user_id),
-                         ("course_id", Certificate.course_id)):
+                         ("course_id", Certificate.course_id), ("learning_path_id", Certificate.learning_path_id)):
         value = int_arg(name)
         if value:
             query = query.where(column == value)

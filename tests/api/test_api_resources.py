@@ -239,3 +239,28 @@ def test_an_update_keeps_optional_fields_that_are_left_out(api, app):
     api.put("/api/v1/users/by-external-id/keep", json={**body, "role": "dealer_admin", "locale": "en", "active": False})
     updated = api.put("/api/v1/users/by-external-id/keep", json={**body, "name": "Kept"}).json
     assert (updated["name"], updated["role"], updated["locale"], updated["active"]) == ("Kept", "dealer_admin", "en", False)
+
+
+def test_a_learning_paths_certificate_is_listed_with_its_path(api, app, learning):
+    from lms.certificates.path_issuing import issue_path_certificate
+    from lms.courses.models import LearningPath
+    from lms.courses.paths import set_path_courses
+
+    with app.app_context():
+        path = LearningPath(slug="seller", title="Продавец удобрений", certificate_validity_months=24)
+        db.session.add(path)
+        db.session.flush()
+        set_path_courses(path, [learning["course_id"]])
+        # Last year: the fixture's certificates took this year's first serials by hand.
+        last_year = utcnow().replace(month=6, day=1)
+        last_year = last_year.replace(year=last_year.year - 1)
+        certificate_id, created = issue_path_certificate(learning["users"]["learner"], path.id, issued_at=last_year)
+        path_id = path.id
+        commit()
+    assert created
+    (row,) = api.get(f"/api/v1/certificates?learning_path_id={path_id}").json["data"]
+    assert (row["id"], row["course_id"], row["learning_path_id"]) == (certificate_id, None, path_id)
+    assert row["course_title"] == "Продавец удобрений" and row["status"] == "valid"
+    course_rows = api.get(f"/api/v1/certificates?course_id={learning['course_id']}").json["data"]
+    assert {r["learning_path_id"] for r in course_rows} == {None} and len(course_rows) == 4
+    assert api.get(f"/api/v1/certificates/{certificate_id}").json == row
