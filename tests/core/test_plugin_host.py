@@ -219,7 +219,30 @@ def test_hook_lms_worker_run_once(app_factory):
 
     assert first.exit_code == 0 and "widgets polished: 2" in first.output, first.output
     assert second.exit_code == 0 and "widgets polished" not in second.output  # idle runs say nothing
-    assert plugin.batches == [7, 10]
+    # The first run passes again until a pass finds nothing (its work may queue more); the second
+    # run's one pass finds nothing.
+    assert plugin.batches == [7, 7, 10]
+
+
+class ChainWorker:
+    """One unit of work queues the next, three deep (a certificate queues its e-mail, ...)."""
+
+    def __init__(self):
+        self.queued = 1
+
+    @hookimpl
+    def lms_worker_run_once(self, batch_size):
+        if not self.queued:
+            return {}
+        self.queued = 0 if getattr(self, "depth", 0) >= 2 else 1
+        self.depth = getattr(self, "depth", 0) + 1
+        return {"links": 1}
+
+
+def test_worker_once_does_the_work_its_own_work_queued(app_factory):
+    app = app_factory(plugins=[ChainWorker()])
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "links: 3" in result.output, result.output
 
 
 class WidgetHookspecs:
