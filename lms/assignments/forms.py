@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from lms.assignments.audience import AUDIENCE_LABELS
 from lms.assignments.services import MAX_DAYS
 from lms.forms import PortalForm
+from lms.forms_fields import DayField
 
 DUE_LABELS = {
     "fixed": _l("By a fixed date"),
@@ -30,7 +30,7 @@ class AssignmentForm(PortalForm):
     people = SelectMultipleField(_l("People"), coerce=int, validate_choice=True)
     due_kind = RadioField(_l("Due"), choices=[SelectChoice(kind, label) for kind, label in DUE_LABELS.items()], default="after_assignment",
                           validators=[DataRequired(message=_l("Choose how the due date is set."))])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = DayField(_l("Due date"), validators=[Optional()])
     due_days = IntegerField(_l("Days"), default=30,
                             validators=[Optional(), NumberRange(min=1, max=MAX_DAYS)])
     renew = BooleanField(_l("Recurring: renew before the certificate expires"))

@@ -198,7 +198,12 @@ def test_queue_filters_and_csv_export(app, login_as, marketing, query_counter):
     assert "Нет заказов, подходящих под фильтры." in later
     today = manager.get("/marketing/manage/orders?date_from=2000-01-01&date_to=2999-12-31").get_data(as_text=True)
     assert today.count('class="mk-status mk-status-') == 3
-    for bad in ("status=lost", "dealer_id=x", "date_from=31.12.2025"):
+    # Days are typed as Russians write them (the fields are text: a native date input follows the
+    # browser's language, mm/dd/yyyy in an English Chromium); ISO still works for old links.
+    russian = manager.get("/marketing/manage/orders?date_from=01.01.2000&date_to=31.12.2999").get_data(as_text=True)
+    assert russian.count('class="mk-status mk-status-') == 3
+    assert 'value="01.01.2000"' in russian and 'value="31.12.2999"' in russian
+    for bad in ("status=lost", "dealer_id=x", "date_from=12/31/2025", "date_to=31.02.2025"):
         assert manager.get(f"/marketing/manage/orders?{bad}").status_code == 400
     export = manager.get(f"/marketing/manage/orders.csv?item_id={poster}")
     assert export.status_code == 200 and export.mimetype == "text/csv"

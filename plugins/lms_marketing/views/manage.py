@@ -1,8 +1,6 @@
 """Managers' side: the catalogue editor, the order queue with filters and CSV export, workflow steps."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -15,6 +13,7 @@ from lms.events import commit
 from lms.exports import rows_to_csv
 from lms.bounds import parse_id
 from lms.extensions import db
+from lms.forms_fields import DAY_ERROR, parse_day
 from lms.listing import page_of, search_term
 from lms.redirects import next_path_or
 from lms.storage import UploadError
@@ -89,11 +88,10 @@ def parse_filters():
         if raw and filters[name] is None:
             abort(400, description=_("The filter value is not a number."))
     for name in ("date_from", "date_to"):
-        raw = args.get(name) or ""
-        try:
-            filters[name] = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            abort(400, description=_("Enter dates as YYYY-MM-DD."))
+        raw = (args.get(name) or "").strip()
+        filters[name] = parse_day(raw) if raw else None
+        if raw and filters[name] is None:
+            abort(400, description=str(DAY_ERROR))
     filters["term"] = search_term(args.get("q"))
     return filters
 
