@@ -70,6 +70,8 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(demo_p
             for path in demo_portal.pages[role]:
                 page.goto(base + path, wait_until="load")
                 checked += 1
+                if role != "anonymous" and urlsplit(page.url).path == "/login":
+                    problems.append(f"{role} {path}: signed out, the page was not checked")
                 findings = serious_accessibility_violations(page) + broken_references(page)
                 problems += [f"{role} {path}: {finding}" for finding in findings]
         finally:
