@@ -101,6 +101,30 @@ def serious_accessibility_violations(page) -> list[str]:
     ]
 
 
+# Every id an ARIA relation or a <label for> names, as the page stands after its scripts ran.
+_BROKEN_REFERENCES_JS = """() => {
+  const problems = [];
+  const count = id => document.querySelectorAll('[id="' + CSS.escape(id) + '"]').length;
+  for (const element of document.querySelectorAll('[aria-describedby], [aria-labelledby], [aria-controls], label[for]')) {
+    for (const attribute of ['aria-describedby', 'aria-labelledby', 'aria-controls', 'for']) {
+      const value = element.getAttribute(attribute);
+      if (value === null || (attribute === 'for' && element.tagName !== 'LABEL')) continue;
+      for (const id of value.split(/\\s+/).filter(Boolean)) {
+        const found = count(id);
+        if (found !== 1) problems.push(attribute + '="' + id + '" ' + (found ? 'names ' + found + ' elements' : 'names nothing'));
+      }
+    }
+  }
+  return [...new Set(problems)];
+}"""
+
+
+def broken_references(page) -> list[str]:
+    """``aria-describedby``/``-labelledby``/``-controls`` and ``<label for>`` ids on the current page that name
+    no element, or several (a screen reader then reads the wrong text, or none)."""
+    return page.evaluate(_BROKEN_REFERENCES_JS)
+
+
 def load_core_demo(app) -> None:
     """Load the core demo dealers and accounts (one per role, password ``DEMO_PASSWORD``) into ``app``'s database."""
     from lms.demo import load_core_demo_data

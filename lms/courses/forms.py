@@ -51,7 +51,8 @@ class CourseForm(PortalForm):
 
 
 class SectionForm(PortalForm):
-    title = StringField(_l("Section title"), validators=[
+    # Its own id: the builder page also holds the course settings form, whose title is "title".
+    title = StringField(_l("Section title"), id="new-section-title", validators=[
         Optional(), Length(max=200, message=_l("The section title is too long (at most 200 characters)."))])
 
 

@@ -131,3 +131,16 @@ def qr_payload(pdf_path: Path, tmp_path: Path) -> str:
     result = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "page.png")],
                             capture_output=True, check=True, text=True)
     return result.stdout.strip()
+
+
+def tab_to(page, selector: str, name: str | None = None, limit: int = 300) -> None:
+    """Press Tab (only the keyboard, as someone without a mouse) until the focused element matches
+    ``selector`` and, if given, has ``name`` as its text or aria-label; the focus may already be there."""
+    focused = """([selector, name]) => { const e = document.activeElement;
+        return !!e && e.matches(selector) && (name === null || e.getAttribute('aria-label') === name
+                                              || e.textContent.trim() === name); }"""
+    for _ in range(limit):
+        if page.evaluate(focused, [selector, name]):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector} {name or ''}")

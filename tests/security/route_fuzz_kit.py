@@ -241,6 +241,31 @@ class Crawler:
         self.sessions.revive(role)
 
 
+class RecordingCrawler(Crawler):
+    """The crawler, keeping each HTML page it fetched as (role, url, html)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.pages = []
+
+    def fetch(self, role, method, url, **kwargs):
+        response = super().fetch(role, method, url, **kwargs)
+        if response is not None and response.status_code == 200 and response.mimetype == "text/html":
+            self.pages.append((role, url, response.get_data(as_text=True)))
+        return response
+
+
+def every_page(app, sessions: Sessions, roles=ROLES) -> list[tuple[str, str, str]]:
+    """Every HTML page each of ``roles`` reaches from ``/`` and every GET rule without variables
+    (a few URLs per endpoint), as (role, url, html): what the whole-site checks (English text,
+    accessibility) walk."""
+    crawler = RecordingCrawler(app, sessions, SiteMap())
+    starts = ["/", *sorted(r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and not r._converters)]
+    for role in roles:
+        crawler.crawl(role, starts)
+    return crawler.pages
+
+
 def discover(app, sessions: Sessions, rounds: int = 3) -> SiteMap:
     """Crawl as every role from ``/`` and every GET rule without variables; submit the forms found; then
     crawl from where those submissions led (a new attempt, an order, a token) and submit the new forms."""

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from route_fuzz_kit import ROLES, TOKEN_ROLE, Crawler, Sessions, SiteMap, build_world, new_api_token
+from route_fuzz_kit import ROLES, TOKEN_ROLE, Sessions, build_world, every_page, new_api_token
 
 RUSSIAN_WORD = re.compile(r"[А-Яа-яЁё][А-Яа-яЁё\-]*")
 # The language switch names each language in itself, as every multilingual site does.
@@ -76,20 +76,6 @@ def user_content_words(app) -> set[str]:
     return words
 
 
-class RecordingCrawler(Crawler):
-    """The route fuzzer's crawler, keeping each HTML page it fetched."""
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.pages = []
-
-    def fetch(self, role, method, url, **kwargs):
-        response = super().fetch(role, method, url, **kwargs)
-        if response is not None and response.status_code == 200 and response.mimetype == "text/html":
-            self.pages.append((role, url, response.get_data(as_text=True)))
-        return response
-
-
 @pytest.fixture
 def english_portal(app_factory, demo):
     from lms.auth.models import User
@@ -109,11 +95,8 @@ def test_no_page_shows_russian_interface_text_in_english(english_portal):
     for role in ROLES:  # the anonymous visitor chooses English as a browser does
         sessions.roles[role].headers["Accept-Language"] = "en"
     sessions.roles.pop(TOKEN_ROLE, None)
-    crawler = RecordingCrawler(app, sessions, SiteMap())
-    starts = ["/", *sorted(r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and not r._converters)]
-    for role in ROLES:
-        crawler.crawl(role, starts)
-    assert len(crawler.pages) >= 100, len(crawler.pages)
+    pages = every_page(app, sessions)
+    assert len(pages) >= 100, len(pages)
     stored = sorted(user_content_words(app) | AUTONYMS)
 
     def typed_by_someone(word: str) -> bool:
@@ -122,7 +105,7 @@ def test_no_page_shows_russian_interface_text_in_english(english_portal):
         return at < len(stored) and (stored[at] == word or (len(word) >= 2 and stored[at].startswith(word)))
 
     untranslated = defaultdict(set)
-    for role, url, html in crawler.pages:
+    for role, url, html in pages:
         for word in RUSSIAN_WORD.findall(visible_text(html)):
             if not typed_by_someone(word.lower()):
                 untranslated[word].add(f"{role} {url.split('?')[0]}")
@@ -188,11 +171,8 @@ def test_no_page_shows_english_interface_text_or_raw_values_in_russian(app_facto
     build_world(app)
     sessions = Sessions(app, lambda: new_api_token(app))
     sessions.roles.pop(TOKEN_ROLE, None)
-    crawler = RecordingCrawler(app, sessions, SiteMap())
-    starts = ["/", *sorted(r.rule for r in app.url_map.iter_rules() if "GET" in r.methods and not r._converters)]
-    for role in ROLES:
-        crawler.crawl(role, starts)
-    assert len(crawler.pages) >= 100, len(crawler.pages)
+    pages = every_page(app, sessions)
+    assert len(pages) >= 100, len(pages)
     stored = stored_latin_words(app)
 
     def typed_by_someone(word: str, cut_short: bool) -> bool:
@@ -201,7 +181,7 @@ def test_no_page_shows_english_interface_text_or_raw_values_in_russian(app_facto
         return at < len(stored) and (stored[at] == word or (cut_short and stored[at].startswith(word)))
 
     untranslated = defaultdict(set)
-    for role, url, html in crawler.pages:
+    for role, url, html in pages:
         parser = ProseText()
         parser.feed(html)
         text = EVENT_NAME.sub(" ", " ".join(parser.parts))
