@@ -9,10 +9,14 @@
   var api = null;
   var version = null;
   var lastCmi = null;
+  var lastCommit = Promise.resolve();
+  // What the SCO may ask for as it ends; the server's sequencing decides what it does.
+  var NAV = /^(continue|previous|exit|exitAll|abandon|abandonAll|suspendAll|\{target=.+\}(choice|jump))$/;
 
   function commit(cmi, finished) {
     lastCmi = cmi;
-    return window.LmsBridge.call("scorm_commit", {item: item, cmi: cmi, finished: !!finished});
+    lastCommit = window.LmsBridge.call("scorm_commit", {item: item, cmi: cmi, finished: !!finished});
+    return lastCommit;
   }
 
   var bridgeService = {
@@ -35,12 +39,19 @@
     if (version === "1.2") { return; }
     var request = "";
     try { request = String(api.adl.nav.request || ""); } catch (e) { request = ""; }
-    var choice = /^\{target=(.+)\}choice$/.exec(request);
-    if (choice) {
-      window.LmsBridge.call("scorm_init", {item: choice[1]}).then(go);
-    } else if (request === "continue" || request === "previous") {
-      window.LmsBridge.call("scorm_init", {nav: request, from: item}).then(go);
-    }
+    if (!NAV.test(request)) { return; }
+    // The ending commit must be stored before sequencing reads the SCO's result.
+    var ask = function () { return window.LmsBridge.call("scorm_init", {nav: request, from: item}); };
+    lastCommit.then(ask, ask).then(function (answer) {
+      if (answer && answer.data && answer.data.item) { go(answer); } else { showEnd(answer && answer.data); }
+    });
+  }
+
+  function showEnd(data) {
+    var end = document.getElementById("scorm-end");
+    end.hidden = false;
+    end.textContent = data && data.error ? "\u2716" : "\u2714";
+    document.getElementById("sco").hidden = true;
   }
 
   function start(init) {
@@ -74,10 +85,7 @@
   window.LmsBridge.call("scorm_init", {item: item}).then(function (answer) {
     var data = answer && answer.data;
     if (!data || data.end || data.error) {
-      var end = document.getElementById("scorm-end");
-      end.hidden = false;
-      end.textContent = data && data.end ? "\u2714" : "\u2716";
-      document.getElementById("sco").hidden = true;
+      showEnd(data || {error: true});
       return;
     }
     start(data);
