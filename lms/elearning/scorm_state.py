@@ -134,14 +134,18 @@ def shared_data_values(user_id: int, package: ElearningPackage, identifier: str)
 
 
 def write_shared_data(user_id: int, package: ElearningPackage, identifier: str, cmi: dict[str, str]) -> None:
-    """Keep the stores the SCO committed where its map allows writing (others are ignored, as the RTE refuses them)."""
+    """Keep the stores the SCO committed where its map allows writing (others are ignored, as the RTE refuses them).
+
+    An empty store is not written: scorm-again commits a store the SCO never set as "", which would
+    wipe what another SCO wrote.
+    """
     writable = {m["target"] for m in data_maps(package, identifier) if m["write"]}
     written = {}
     index = 0
     while f"adl.data.{index}.id" in cmi:
         target = cmi[f"adl.data.{index}.id"]
         store = cmi.get(f"adl.data.{index}.store")
-        if target in writable and store is not None:
+        if target in writable and store:
             written[target] = store[:MAX_STORE_CHARS]
         index += 1
     if written:

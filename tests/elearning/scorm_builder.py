@@ -48,13 +48,16 @@ def resource(identifier: str) -> str:
             f'<file href="{identifier}.html"/></resource>')
 
 
-def package_zip(items: list[str], root_sequencing: str | None = None) -> bytes:
+def package_zip(items: list[str], root_sequencing: str | None = None, pages: dict[str, str] | None = None) -> bytes:
+    """The zipped package; ``pages`` gives a SCO's page a script (else it is an empty page)."""
     text = manifest(items) if root_sequencing is None else manifest(items, root_sequencing)
+    pages = pages or {}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("imsmanifest.xml", text)
         for identifier in re.findall(r'identifierref="r_([^"]+)"', text):
-            archive.writestr(f"{identifier}.html", f"<!doctype html><title>{identifier}</title>")
+            script = f"<script>{pages[identifier]}</script>" if identifier in pages else ""
+            archive.writestr(f"{identifier}.html", f"<!doctype html><title>{identifier}</title>{script}")
     return buffer.getvalue()
 
 

@@ -185,4 +185,5 @@ def test_shared_data_stores_cross_two_scos(app, client, demo, login_as):
     second = runtime.call("scorm_init", {"item": "reader"})
     assert second["cmi"]["adl.data.0.store"] == "hello"
     commit(runtime, "reader", adl__data__0__id="notes", adl__data__0__store="overwritten")  # read-only map
+    commit(runtime, "writer", adl__data__0__id="notes", adl__data__0__store="")  # a store the SCO never set
     assert Runtime(client, package_id).call("scorm_init", {"item": "reader"})["cmi"]["adl.data.0.store"] == "hello"

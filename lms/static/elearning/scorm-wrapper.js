@@ -35,10 +35,13 @@
     }
   }
 
-  function afterFinish() {
-    if (version === "1.2") { return; }
-    var request = "";
-    try { request = String(api.adl.nav.request || ""); } catch (e) { request = ""; }
+  function navRequest() {
+    // Read inside the Terminate listener: scorm-again resets adl.nav.request to "_none_" right after.
+    if (version === "1.2") { return ""; }
+    try { return String(api.adl.nav.request || ""); } catch (e) { return ""; }
+  }
+
+  function afterFinish(request) {
     if (!NAV.test(request)) { return; }
     // The ending commit must be stored before sequencing reads the SCO's result.
     var ask = function () { return window.LmsBridge.call("scorm_init", {nav: request, from: item}); };
@@ -71,7 +74,10 @@
     if (init.cmi && Object.keys(init.cmi).length) {
       try { api.loadFromFlattenedJSON(init.cmi, ""); } catch (e) { /* keep what loaded */ }
     }
-    api.on(version === "1.2" ? "LMSFinish" : "Terminate", function () { setTimeout(afterFinish, 0); });
+    api.on(version === "1.2" ? "LMSFinish" : "Terminate", function () {
+      var request = navRequest();
+      setTimeout(function () { afterFinish(request); }, 0);
+    });
     // The learner closes the tab: scorm-again's own unload commit goes out through the bridge,
     // whose page posts with keepalive; this covers SCOs that never call LMSFinish.
     window.addEventListener("pagehide", function () {
