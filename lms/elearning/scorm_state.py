@@ -108,7 +108,7 @@ def start_item(user_id: int, package: ElearningPackage) -> str | None:
         review = settings_of(package).get("attempts") == "review" and sequencer.root.completed is True
         if not review:
             start_new_attempt(sequencer, sequencer.root, state, package_states(user_id, package.id), utcnow())
-    if row is not None:
+    if row is not None and state != (row.state or {}):
         save(row, state)
         db.session.flush()
     if suspended and sequencer_for(user_id, package).find(suspended) is not None:
