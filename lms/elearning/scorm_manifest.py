@@ -40,6 +40,8 @@ class ScormItem:
     data_from_lms: str = ""
     time_limit_action: str = ""
     sequencing: dict = field(default_factory=dict)
+    # adlcp:data maps: the shared data stores (adl.data) this SCO reads and writes.
+    data_maps: list[dict] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
 
 
@@ -205,6 +207,11 @@ def read_item(element, parent, depth, resources, collection, items) -> str:
     item.data_from_lms = text(child(element, "dataFromLMS")) or text(child(element, "datafromlms"))
     item.time_limit_action = text(child(element, "timeLimitAction")) or text(child(element, "timelimitaction"))
     item.sequencing = read_sequencing(child(element, "sequencing"), collection)
+    data = child(element, "data")
+    if data is not None:
+        item.data_maps = [{"target": attr(m, "targetID"), "read": attr(m, "readSharedData", "true") == "true",
+                           "write": attr(m, "writeSharedData", "false") == "true"}
+                          for m in children(data, "map") if attr(m, "targetID")]
     items.append(item)
     for sub in children(element, "item"):
         item.children.append(read_item(sub, identifier, depth + 1, resources, collection, items))
@@ -256,7 +263,7 @@ def read_sequencing(element, collection) -> dict:
     if rollup is not None:
         own["rollup"] = {"rules": [read_rule(rule) for rule in children(rollup, "rollupRule")],
                          "objective_measure_weight": to_float(attr(rollup, "objectiveMeasureWeight")),
-                         "satisfied_by_measure": attr(rollup, "rollupObjectiveSatisfied", "true") == "true",
+                         "objective_satisfied": attr(rollup, "rollupObjectiveSatisfied", "true") == "true",
                          "progress_completion": attr(rollup, "rollupProgressCompletion", "true") == "true"}
     objectives = child(element, "objectives")
     if objectives is not None:
@@ -268,6 +275,14 @@ def read_sequencing(element, collection) -> dict:
     limits = child(element, "limitConditions")
     if limits is not None and attr(limits, "attemptLimit"):
         own["attempt_limit"] = int(to_float(attr(limits, "attemptLimit")) or 0)
+    if limits is not None and attr(limits, "attemptAbsoluteDurationLimit"):
+        own["attempt_duration_limit"] = attr(limits, "attemptAbsoluteDurationLimit")
+    considerations = child(element, "rollupConsiderations")
+    if considerations is not None:
+        own["considerations"] = {key: attr(considerations, key) for key in
+                                 ("requiredForSatisfied", "requiredForNotSatisfied", "requiredForCompleted",
+                                  "requiredForIncomplete", "measureSatisfactionIfActive")
+                                 if attr(considerations, key)}
     randomization = child(element, "randomizationControls")
     if randomization is not None:
         own["randomization"] = {"select_count": int(to_float(attr(randomization, "selectCount")) or 0),

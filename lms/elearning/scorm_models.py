@@ -40,3 +40,25 @@ class ScormAttempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
+
+
+class ScormLearnerState(db.Model):
+    """A learner's SCORM 2004 sequencing state in one package, beside the per-SCO attempts.
+
+    ``state`` holds what the attempts cannot tell: the SCO suspended by suspendAll (resumed on the
+    next launch), whether the course attempt ended (exitAll), cluster attempt counts, and per SCO the
+    last attempt number that belongs to an earlier attempt of a retried ancestor (``stale``).
+    ``shared_data`` holds the package's shared data stores (``adl.data``, by targetID).
+    """
+
+    __tablename__ = "scorm_learner_state"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "package_id", name="uq_scorm_learner_state_user_id_package_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    package_id: Mapped[int] = mapped_column(sa.ForeignKey("elearning_package.id", ondelete="CASCADE"), index=True)
+    state: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    shared_data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

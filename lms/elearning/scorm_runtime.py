@@ -11,20 +11,17 @@ import sqlalchemy as sa
 
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.elearning.runtime import register_method
-from lms.elearning.scorm_sequencing import Sequencer
-from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, launch, package_states, record_commit
+from lms.elearning.scorm_navigation import navigate, parse_request, resolve
+from lms.elearning.scorm_state import (apply_outcome, learner_state, sequencer_for, shared_data_values,
+                                       write_shared_data)
+from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, current_attempt, launch, record_commit
 from lms.extensions import db
 
 SCORM_KINDS = ("scorm12", "scorm2004")
-NAV_REQUESTS = ("continue", "previous")
 
 
 def version_of(package: ElearningPackage) -> str:
     return (package.manifest or {}).get("version", "1.2" if package.kind == "scorm12" else "2004 3rd")
-
-
-def sequencer_for(user_id: int, package: ElearningPackage) -> Sequencer:
-    return Sequencer.from_manifest(package.manifest, package_states(user_id, package.id), seed=user_id)
 
 
 def item_unit(package: ElearningPackage, identifier) -> ElearningUnit | None:
@@ -35,13 +32,26 @@ def item_unit(package: ElearningPackage, identifier) -> ElearningUnit | None:
 
 
 def choose_item(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> str | None:
-    """The item to deliver: a navigation request resolved by sequencing, else the named or launched item."""
-    nav = data.get("nav")
-    if nav in NAV_REQUESTS:
-        sequencer = sequencer_for(row.user_id, package)
+    """The item to deliver: a navigation request resolved by sequencing, else the named or launched item.
+
+    ``nav`` is the SCO's ``adl.nav.request`` as it ended (``from``); requests that end the session
+    (exitAll, suspendAll, abandon …) or flow past the end deliver nothing (None).
+    """
+    request, target = parse_request(data.get("nav"))
+    if request and package.kind == "scorm2004":
         current = data.get("from") if isinstance(data.get("from"), str) else None
-        return sequencer.next_after(current) if nav == "continue" else sequencer.previous_before(current or "")
+        outcome = navigate(sequencer_for(row.user_id, package), request, current, target or data.get("item"))
+        apply_outcome(row.user_id, package, outcome)
+        return resolve(sequencer_for(row.user_id, package), outcome)
     return data.get("item") if isinstance(data.get("item"), str) else unit.identifier
+
+
+def is_stale(user_id: int, package: ElearningPackage, target: ElearningUnit) -> bool:
+    """Whether the SCO's latest attempt belongs to an earlier attempt of a retried ancestor."""
+    row = learner_state(user_id, package.id)
+    attempt = current_attempt(user_id, target.id)
+    stale = ((row.state or {}).get("stale", {}) if row else {}).get(target.identifier, 0)
+    return attempt is not None and attempt.number <= stale
 
 
 def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
@@ -57,7 +67,9 @@ def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPack
         if rows.get(identifier, {}).get("disabled"):
             return {"error": "disabled", "item": identifier}
     version = version_of(package)
-    attempt, cmi, mode = launch(row.user_id, target, version)
+    attempt, cmi, mode = launch(row.user_id, target, version, fresh=is_stale(row.user_id, package, target))
+    if package.kind == "scorm2004":
+        cmi.update(shared_data_values(row.user_id, package, identifier))
     return {"item": identifier, "version": "1.2" if version == "1.2" else "2004", "launch": target.launch,
             "cmi": cmi, "mode": mode, "attempt": attempt.number, "title": target.title,
             "asset": (target.details or {}).get("scorm_type") == "asset"}
@@ -72,6 +84,8 @@ def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPa
         cmi = clean_cmi(data.get("cmi"))
     except CmiRefused as refused:
         return {"result": False, "error": str(refused)}
+    if package.kind == "scorm2004":
+        write_shared_data(row.user_id, package, target.identifier, cmi)
     attempt = record_commit(row.user_id, target, cmi, version_of(package), finished=data.get("finished") is True)
     return {"result": True, "completion_status": attempt.completion_status,
             "success_status": attempt.success_status}

@@ -1,17 +1,18 @@
 """SCORM 2004 sequencing, the part a portal-side player needs (IMS Simple Sequencing subset).
 
-Implemented: control modes (choice, flow, forwardOnly), precondition rules (skip, disabled,
-hiddenFromChoice, stopForwardTraversal) over activity and objective conditions, global objectives
-(mapInfo read/write of satisfied status and measure), rollup (rollup rules with child activity
-sets, the default "all children" rollup, measure rollup with weights, satisfied by measure),
-attempt limits and random selection/reordering of children (fixed per learner).
-Not implemented: post-condition and exit rules (retry, continue, previous, exitAll), time limits,
-the ``adl.nav.request`` requests other than continue/previous/choice, and rollup considerations.
+Here: the activity tree with the learner's state, control modes (choice, flow, forwardOnly),
+precondition rules (skip, disabled, hiddenFromChoice, stopForwardTraversal) over activity and
+objective conditions, global objectives (mapInfo read/write of satisfied status and measure), limit
+conditions (attemptLimit, attemptAbsoluteDurationLimit) and random selection/reordering of children
+(fixed per learner). Rollup is in ``scorm_rollup``; post-condition and exit action rules and the
+navigation requests in ``scorm_navigation``; the learner's stored state in ``scorm_state``.
 """
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+
+from lms.elearning.scorm_rollup import rollup
 
 TRUE_STATUSES = {"passed": True, "failed": False}
 
@@ -30,6 +31,9 @@ class Activity:
     measure: float | None = None
     attempts: int = 0
     objectives: dict = field(default_factory=dict)   # objective id -> (satisfied, measure)
+    active: bool = False      # the latest attempt is open (in progress or suspended)
+    suspended: bool = False
+    seconds: float = 0.0      # time spent in the latest attempt
 
     def control(self, key: str, default: bool) -> bool:
         return self.sequencing.get("control", {}).get(key, default)
@@ -48,8 +52,17 @@ class Sequencer:
         self.seed = seed
 
     @classmethod
-    def from_manifest(cls, manifest: dict, states: dict, seed: int = 0) -> "Sequencer":
-        """Build from ``ScormPackage.to_json()``; ``states`` maps item identifier -> ScormAttempt."""
+    def from_manifest(cls, manifest: dict, states: dict, seed: int = 0, learner: dict | None = None) -> "Sequencer":
+        """Build from ``ScormPackage.to_json()``; ``states`` maps item identifier -> latest ScormAttempt.
+
+        ``learner`` is the learner's sequencing state kept beside the attempts (``ScormLearnerState``):
+        ``stale`` maps a SCO to the last attempt number that belongs to an earlier attempt of an
+        ancestor (a retried cluster), so that attempt counts for limits but not for status;
+        ``attempts`` counts the attempts of clusters.
+        """
+        learner = learner or {}
+        stale = learner.get("stale", {})
+        cluster_attempts = learner.get("attempts", {})
         root = Activity("__root__", manifest.get("title", ""), manifest.get("root_sequencing") or {}, None)
         by_id = {}
         for item in manifest["items"]:
@@ -59,9 +72,14 @@ class Sequencer:
             parent.children.append(activity)
             by_id[activity.identifier] = activity
             attempt = states.get(activity.identifier)
+            activity.attempts = cluster_attempts.get(activity.identifier, 0)
             if attempt is not None and activity.launch:
-                activity.attempted = True
                 activity.attempts = attempt.number
+            if attempt is not None and activity.launch and attempt.number > stale.get(activity.identifier, 0):
+                activity.attempted = True
+                activity.active = attempt.finished_at is None
+                activity.suspended = activity.active and summary_exit(attempt.cmi or {}) == "suspend"
+                activity.seconds = attempt.total_seconds or 0.0
                 activity.completed = {"completed": True, "incomplete": False}.get(attempt.completion_status)
                 activity.satisfied = TRUE_STATUSES.get(attempt.success_status)
                 activity.measure = attempt.score_scaled
@@ -119,62 +137,9 @@ class Sequencer:
                     target = mapping["targetObjectiveID"]
                     self.globals[target] = (self.globals.get(target, (None, None))[0], own[1])
 
-    # --- rollup -----------------------------------------------------------------------------------
+    # --- rollup (lms.elearning.scorm_rollup) -----------------------------------------------------
     def rollup(self, activity: Activity) -> None:
-        for child in activity.children:
-            self.rollup(child)
-        if activity.children:
-            contributing = [c for c in activity.children if c.tracked]
-            rollup = activity.sequencing.get("rollup", {})
-            weights = [(c.measure, c.sequencing.get("rollup", {}).get("objective_measure_weight"))
-                       for c in contributing]
-            weighted = [(m, 1.0 if w is None else w) for m, w in weights if m is not None]
-            total = sum(w for _m, w in weighted)
-            activity.measure = sum(m * w for m, w in weighted) / total if total else None
-            activity.attempted = any(c.attempted for c in contributing)
-            activity.satisfied, activity.completed = self.apply_rollup_rules(activity, contributing, rollup)
-            primary = next((o for o in activity.sequencing.get("objectives", []) if o["primary"]), None)
-            if primary and primary["satisfied_by_measure"] and activity.measure is not None:
-                activity.satisfied = activity.measure >= (primary["min_measure"] or 1.0)
-        self.write_globals(activity)
-
-    def apply_rollup_rules(self, activity: Activity, children: list[Activity], rollup: dict) -> tuple:
-        rules = rollup.get("rules", [])
-        satisfied = completed = None
-        for rule in rules:
-            if self.rollup_rule_fires(rule, children):
-                action = rule["action"]
-                if action in ("satisfied", "notSatisfied") and satisfied is None:
-                    satisfied = action == "satisfied"
-                if action in ("completed", "incomplete") and completed is None:
-                    completed = action == "completed"
-        if not any(r["action"] in ("satisfied", "notSatisfied") for r in rules) and children:
-            if all(c.satisfied is True for c in children):
-                satisfied = True
-            elif any(c.satisfied is False for c in children) and all(c.attempted for c in children):
-                satisfied = False
-        if not any(r["action"] in ("completed", "incomplete") for r in rules) and children:
-            if all(c.completed is True for c in children):
-                completed = True
-            elif any(c.attempted for c in children):
-                completed = False
-        return satisfied, completed
-
-    def rollup_rule_fires(self, rule: dict, children: list[Activity]) -> bool:
-        results = [self.conditions_hold(rule, child) for child in children]
-        if not results:
-            return False
-        hits = sum(results)
-        child_set = rule["child_activity_set"]
-        if child_set == "any":
-            return hits > 0
-        if child_set == "none":
-            return hits == 0
-        if child_set == "atLeastCount":
-            return hits >= rule["minimum_count"]
-        if child_set == "atLeastPercent":
-            return hits / len(results) >= rule["minimum_percent"]
-        return hits == len(results)
+        rollup(self, activity)
 
     # --- conditions -------------------------------------------------------------------------------
     def condition(self, activity: Activity, condition: dict) -> bool:
@@ -188,8 +153,7 @@ class Sequencer:
                  "objectiveMeasureLessThan": measure is not None and measure < threshold,
                  "completed": activity.completed is True, "activityProgressKnown": activity.completed is not None,
                  "attempted": activity.attempted, "always": True,
-                 "attemptLimitExceeded": bool(activity.sequencing.get("attempt_limit"))
-                 and activity.attempts >= activity.sequencing["attempt_limit"]}.get(name, False)
+                 "attemptLimitExceeded": self.limit_exceeded(activity)}.get(name, False)
         return not value if condition["operator"] == "not" else value
 
     def conditions_hold(self, rule: dict, activity: Activity) -> bool:
@@ -198,27 +162,46 @@ class Sequencer:
             return True
         return any(results) if rule["combination"] == "any" else all(results)
 
+    def rule_fires(self, activity: Activity, kind: str, actions: tuple[str, ...]) -> str | None:
+        """The action of the activity's first ``kind`` rule (pre/exit/post) with one of ``actions`` that fires."""
+        for rule in activity.sequencing.get(kind, []):
+            if rule["action"] in actions and self.conditions_hold(rule, activity):
+                return rule["action"]
+        return None
+
     def precondition(self, activity: Activity, actions: tuple[str, ...]) -> bool:
         """Whether a precondition rule with one of ``actions`` fires on the activity or an ancestor."""
         node = activity
         while node is not None:
-            for rule in node.sequencing.get("preConditionRule", []):
-                if rule["action"] in actions and self.conditions_hold(rule, node):
-                    return True
+            if self.rule_fires(node, "preConditionRule", actions):
+                return True
             node = node.parent
         return False
 
-    # --- navigation -------------------------------------------------------------------------------
-    def leaves(self) -> list[Activity]:
-        found = []
+    def limit_exceeded(self, activity: Activity) -> bool:
+        """Limit Conditions Check: a new attempt would pass ``attemptLimit`` or the attempt has used up
+        ``attemptAbsoluteDurationLimit``. An open (suspended) attempt may still be resumed."""
+        limit = activity.sequencing.get("attempt_limit")
+        if limit and activity.attempts >= limit and not activity.active:
+            return True
+        duration = seconds_of(activity.sequencing.get("attempt_duration_limit", ""))
+        return bool(duration) and activity.attempted and activity.seconds >= duration
 
-        def walk(node):
-            for child in node.children:
-                if child.launch:
-                    found.append(child)
-                walk(child)
-        walk(self.root)
+    def find(self, identifier: str | None) -> Activity | None:
+        if identifier == self.root.identifier:
+            return self.root
+        return next((a for a in self.activities() if a.identifier == identifier), None)
+
+    def activities(self, node: Activity | None = None) -> list[Activity]:
+        found = []
+        for child in (node or self.root).children:
+            found.append(child)
+            found.extend(self.activities(child))
         return found
+
+    # --- navigation -------------------------------------------------------------------------------
+    def leaves(self, node: Activity | None = None) -> list[Activity]:
+        return [activity for activity in self.activities(node) if activity.launch]
 
     def table_of_contents(self) -> list[dict]:
         """Every activity in order with whether the learner may choose it now."""
@@ -227,8 +210,7 @@ class Sequencer:
         def walk(node, depth):
             for child in node.children:
                 hidden = self.precondition(child, ("hiddenFromChoice",))
-                disabled = self.precondition(child, ("disabled",)) or (
-                    child.sequencing.get("attempt_limit") and child.attempts >= child.sequencing["attempt_limit"])
+                disabled = self.precondition(child, ("disabled",)) or self.limit_exceeded(child)
                 rows.append({"identifier": child.identifier, "title": child.title, "depth": depth,
                              "launchable": bool(child.launch), "hidden": hidden, "disabled": bool(disabled),
                              "choosable": bool(child.launch) and not hidden and not disabled
@@ -239,6 +221,11 @@ class Sequencer:
         return rows
 
     def deliverable(self, activity: Activity) -> bool:
+        node = activity
+        while node is not None:
+            if self.limit_exceeded(node):
+                return False
+            node = node.parent
         return not self.precondition(activity, ("disabled", "skip"))
 
     def next_after(self, identifier: str | None) -> str | None:
@@ -267,8 +254,25 @@ class Sequencer:
     def first(self) -> str | None:
         return self.next_after(None)
 
+    def first_in(self, node: Activity) -> str | None:
+        """The first activity flow delivers inside ``node`` (a retried cluster), or the node itself."""
+        if node.launch and not node.children:
+            return node.identifier if self.deliverable(node) else None
+        return next((a.identifier for a in self.leaves(node) if self.deliverable(a)), None)
+
     def root_status(self) -> dict:
         return {"completed": self.root.completed, "satisfied": self.root.satisfied, "measure": self.root.measure}
+
+
+def summary_exit(cmi: dict) -> str:
+    return cmi.get("cmi.exit") or cmi.get("cmi.core.exit") or ""
+
+
+def seconds_of(duration: str) -> float:
+    """An ISO 8601 duration (``PT1H30M``) in seconds; 0 when absent or unreadable."""
+    from lms.elearning.scorm_tracking import seconds_of as parse
+
+    return parse(duration) if duration else 0.0
 
 
 def objectives_of(cmi: dict) -> dict:

@@ -133,11 +133,13 @@ def unit_done(attempt: ScormAttempt | None, settings: dict, scorm_type: str) -> 
     return attempt.completion_status == "completed" or attempt.success_status == "passed"
 
 
-def launch(user_id: int, unit: ElearningUnit, version: str) -> tuple[ScormAttempt, dict[str, str], str]:
+def launch(user_id: int, unit: ElearningUnit, version: str, fresh: bool = False
+           ) -> tuple[ScormAttempt, dict[str, str], str]:
     """Open (or create) the attempt the learner plays now: (attempt, CMI data to load, mode).
 
     A suspended attempt resumes with its data (on any device); a finished attempt is either
-    reviewed or replaced by a new attempt, as the author chose.
+    reviewed or replaced by a new attempt, as the author chose; ``fresh`` (sequencing retried the
+    activity) always starts a new one.
     """
     package = db.session.get(ElearningPackage, unit.package_id)
     settings = settings_of(package)
@@ -145,6 +147,9 @@ def launch(user_id: int, unit: ElearningUnit, version: str) -> tuple[ScormAttemp
     if unit.lesson_id:
         start_lesson(user_id, unit.lesson_id)
     mode = "normal"
+    if attempt is not None and fresh:
+        attempt.finished_at = attempt.finished_at or utcnow()
+        attempt = None
     if attempt is not None and attempt.finished_at is not None:
         if unit_done(attempt, settings, "sco") and settings.get("attempts") == "review":
             mode = "review"
@@ -160,7 +165,8 @@ def launch(user_id: int, unit: ElearningUnit, version: str) -> tuple[ScormAttemp
     attempt.session_seconds = 0.0  # a new session: its time starts from zero
     # Write-only and per-session elements are not handed back to the SCO.
     resume = {key: value for key, value in (attempt.cmi or {}).items()
-              if not key.endswith((".session_time", ".exit", ".entry", "._children", "._count"))}
+              if not key.endswith((".session_time", ".exit", ".entry", "._children", "._count"))
+              and not key.startswith(("adl.data.", "adl.nav."))}  # stores are read afresh; requests are per session
     if mode == "normal" and attempt.finished_at is None and resume:
         resume["cmi.core.entry" if version == "1.2" else "cmi.entry"] = "resume"
     resume.update(lms_values(user_id, unit, version, mode))
@@ -272,6 +278,8 @@ def quick_commit(launch_id: int, user_id: int, session_token: str, item: str, cm
     session, reports a result that may complete the lesson, or the attempt does not exist yet.
     """
     values = summary(cmi, "1.2" if "cmi.core.lesson_status" in cmi else "2004", None)
+    if any(key.startswith("adl.data.") for key in cmi):
+        return None  # shared data stores are written by the full path
     if finished or values["completion_status"] == "completed" or values["success_status"] != "unknown" \
             or values["score_raw"] is not None or values["score_scaled"] is not None:
         return None

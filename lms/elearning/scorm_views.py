@@ -17,7 +17,8 @@ from lms.elearning import content
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.elearning.scorm_forms import ScormSettingsForm
 from lms.elearning import scorm_reports
-from lms.elearning.scorm_runtime import SCORM_KINDS, sequencer_for
+from lms.elearning.scorm_runtime import SCORM_KINDS
+from lms.elearning.scorm_state import sequencer_for, start_item
 from lms.elearning.runtime import find_method
 from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, quick_commit, settings_of
 from lms.events import commit
@@ -70,8 +71,7 @@ def launch(package_id: int):
     package, _lesson, _course = package_for_learner(package_id)
     if not content.content_origin():
         return jsonify({"error": _("Packages cannot be opened: the content origin is not configured.")}), 409
-    sequencer = sequencer_for(current_user.id, package)
-    item = request.args.get("item", "")[:1000] or sequencer.first() or ""
+    item = request.args.get("item", "")[:1000] or start_item(current_user.id, package) or ""
     unit = db.session.scalar(sa.select(ElearningUnit).where(ElearningUnit.package_id == package.id,
                                                             ElearningUnit.identifier == item)) \
         or db.session.scalar(sa.select(ElearningUnit).where(ElearningUnit.package_id == package.id)

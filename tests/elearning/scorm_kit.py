@@ -17,8 +17,12 @@ CONTENT_ORIGIN = "http://content.localhost"
 
 def import_fixture(app, name: str, slug: str = "golf") -> tuple[int, int, int]:
     """(course id, package id, lesson id) of a Rustici Golf fixture imported into a new course."""
+    return import_zip(app, shared_fixture("elearning", "rustici-golf", name).read_bytes(), slug)
+
+
+def import_zip(app, data: bytes, slug: str) -> tuple[int, int, int]:
+    """(course id, package id, lesson id) of a package zip imported into a new course."""
     course_id = add_published_course(app, slug=slug, title="Golf")
-    data = shared_fixture("elearning", "rustici-golf", name).read_bytes()
     with app.app_context():
         db.session.get(Course, course_id).targets_all = True
         package = import_package(io.BytesIO(data), course_id=course_id, user_id=None)

@@ -9,7 +9,7 @@ FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"
 
 def attempt(completion="completed", success="passed", score=None, number=1, cmi=None):
     return SimpleNamespace(completion_status=completion, success_status=success, score_scaled=score,
-                           number=number, cmi=cmi or {})
+                           number=number, cmi=cmi or {}, finished_at="finished", total_seconds=0.0)
 
 
 def test_forced_sequential_order_unlocks_one_activity_at_a_time(app):

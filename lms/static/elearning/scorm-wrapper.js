@@ -9,10 +9,14 @@
   var api = null;
   var version = null;
   var lastCmi = null;
+  var lastCommit = Promise.resolve();
+  // What the SCO may ask for as it ends; the server's sequencing decides what it does.
+  var NAV = /^(continue|previous|exit|exitAll|abandon|abandonAll|suspendAll|\{target=.+\}(choice|jump))$/;
 
   function commit(cmi, finished) {
     lastCmi = cmi;
-    return window.LmsBridge.call("scorm_commit", {item: item, cmi: cmi, finished: !!finished});
+    lastCommit = window.LmsBridge.call("scorm_commit", {item: item, cmi: cmi, finished: !!finished});
+    return lastCommit;
   }
 
   var bridgeService = {
@@ -31,16 +35,26 @@
     }
   }
 
-  function afterFinish() {
-    if (version === "1.2") { return; }
-    var request = "";
-    try { request = String(api.adl.nav.request || ""); } catch (e) { request = ""; }
-    var choice = /^\{target=(.+)\}choice$/.exec(request);
-    if (choice) {
-      window.LmsBridge.call("scorm_init", {item: choice[1]}).then(go);
-    } else if (request === "continue" || request === "previous") {
-      window.LmsBridge.call("scorm_init", {nav: request, from: item}).then(go);
-    }
+  function navRequest() {
+    // Read inside the Terminate listener: scorm-again resets adl.nav.request to "_none_" right after.
+    if (version === "1.2") { return ""; }
+    try { return String(api.adl.nav.request || ""); } catch (e) { return ""; }
+  }
+
+  function afterFinish(request) {
+    if (!NAV.test(request)) { return; }
+    // The ending commit must be stored before sequencing reads the SCO's result.
+    var ask = function () { return window.LmsBridge.call("scorm_init", {nav: request, from: item}); };
+    lastCommit.then(ask, ask).then(function (answer) {
+      if (answer && answer.data && answer.data.item) { go(answer); } else { showEnd(answer && answer.data); }
+    });
+  }
+
+  function showEnd(data) {
+    var end = document.getElementById("scorm-end");
+    end.hidden = false;
+    end.textContent = data && data.error ? "\u2716" : "\u2714";
+    document.getElementById("sco").hidden = true;
   }
 
   function start(init) {
@@ -60,7 +74,10 @@
     if (init.cmi && Object.keys(init.cmi).length) {
       try { api.loadFromFlattenedJSON(init.cmi, ""); } catch (e) { /* keep what loaded */ }
     }
-    api.on(version === "1.2" ? "LMSFinish" : "Terminate", function () { setTimeout(afterFinish, 0); });
+    api.on(version === "1.2" ? "LMSFinish" : "Terminate", function () {
+      var request = navRequest();
+      setTimeout(function () { afterFinish(request); }, 0);
+    });
     // The learner closes the tab: scorm-again's own unload commit goes out through the bridge,
     // whose page posts with keepalive; this covers SCOs that never call LMSFinish.
     window.addEventListener("pagehide", function () {
@@ -74,10 +91,7 @@
   window.LmsBridge.call("scorm_init", {item: item}).then(function (answer) {
     var data = answer && answer.data;
     if (!data || data.end || data.error) {
-      var end = document.getElementById("scorm-end");
-      end.hidden = false;
-      end.textContent = data && data.end ? "\u2714" : "\u2716";
-      document.getElementById("sco").hidden = true;
+      showEnd(data || {error: true});
       return;
     }
     start(data);
