@@ -192,7 +192,29 @@ def live_server(app_factory):
 
     from lms.devserver import make_dev_server
 
+    from werkzeug.wsgi import ClosingIterator
+
     servers = []
+    in_flight = threading.Condition()
+    running = [0]
+
+    def counted(app):
+        """Requests still being answered: the teardown waits for them, or a request thread cut off
+        by the engine's disposal leaves a psycopg connection to be collected open, and its
+        ResourceWarning fails whichever test runs next."""
+        def wsgi(environ, start_response):
+            def done():
+                with in_flight:
+                    running[0] -= 1
+                    in_flight.notify_all()
+            with in_flight:
+                running[0] += 1
+            try:
+                return ClosingIterator(app(environ, start_response), [done])
+            except BaseException:
+                done()
+                raise
+        return wsgi
 
     class Live:
         app = None
@@ -202,7 +224,7 @@ def live_server(app_factory):
             config.setdefault("SERVER_NAME", None)
             # Bound before the app is built, so the app is configured with its public address
             # (the certificates' QR codes), as a deployment is.
-            server = make_dev_server(lambda environ, start_response: app(environ, start_response))
+            server = make_dev_server(counted(lambda environ, start_response: app(environ, start_response)))
             self.url = f"http://127.0.0.1:{server.server_port}"
             config.setdefault("PUBLIC_BASE_URL", self.url + "/")
             try:
@@ -219,6 +241,8 @@ def live_server(app_factory):
     for server in servers:
         server.shutdown()
         server.server_close()
+    with in_flight:
+        in_flight.wait_for(lambda: running[0] == 0, timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -38,9 +38,12 @@ def test_fixture_packages_import_as_lessons(app, name, units, kind):
     with app.app_context():
         package = db.session.get(ElearningPackage, package_id)
         assert package.kind == kind
-        rows = db.session.scalars(sa.select(ElearningUnit).where(ElearningUnit.package_id == package_id)).all()
+        # Ordered: without ORDER BY, PostgreSQL may hand back the rows in any order.
+        rows = db.session.scalars(sa.select(ElearningUnit).where(ElearningUnit.package_id == package_id)
+                                  .order_by(ElearningUnit.id)).all()
         assert len(rows) == units
-        lessons = db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course_id)).all()
+        lessons = db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course_id)
+                                     .order_by(Lesson.position, Lesson.id)).all()
         assert len(lessons) == units and f"/elearning/units/{rows[0].id}/play" in lessons[0].body_html
     names = [name for name in stored_names(app) if name.startswith(package.sha256 + "/")]
     assert f"{package.sha256}/index.html" in names and len(names) == package.file_count
