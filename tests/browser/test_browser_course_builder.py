@@ -62,10 +62,10 @@ def course_snapshot(slug: str) -> dict:
     """Everything an author set, by value (no ids), for comparing two portals."""
     from lms.courses.models import Course
     from lms.quizzes import bank
-    from lms.quizzes.services import course_quiz
+    from lms.quizzes.services import course_quizzes
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
-    quiz = course_quiz(course.id)
+    quiz = course_quizzes(course.id)[0]
     questions = []
     for link in quiz.fixed:
         version = bank.current_version(link.question_id)
