@@ -19,7 +19,19 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    # The draws are read before the quiz table changes and written after, into the new table.
+    draws = [{"quiz_id": row.id, "category_id": row.random_category_id, "position": 1, "count": row.random_count,
+              "mark": row.random_mark} for row in op.get_bind().execute(sa.text(
+                  "SELECT id, random_category_id, random_count, random_mark FROM quiz "
+                  "WHERE random_category_id IS NOT NULL AND random_count > 0 ORDER BY id"))]
+    with op.batch_alter_table('quiz') as batch_op:
+        batch_op.drop_constraint('uq_quiz_course_id', type_='unique')
+        batch_op.create_index(batch_op.f('ix_quiz_course_id'), ['course_id'], unique=False)
+        batch_op.drop_constraint('fk_quiz_random_category_id_quiz_category', type_='foreignkey')
+        batch_op.drop_column('random_category_id')
+        batch_op.drop_column('random_count')
+        batch_op.drop_column('random_mark')
+    table = op.create_table(
         'quiz_random_draw',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('quiz_id', sa.Integer(), nullable=False),
@@ -37,16 +49,8 @@ def upgrade():
     with op.batch_alter_table('quiz_random_draw') as batch_op:
         batch_op.create_index(batch_op.f('ix_quiz_random_draw_quiz_id'), ['quiz_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_quiz_random_draw_category_id'), ['category_id'], unique=False)
-    op.execute("INSERT INTO quiz_random_draw (quiz_id, category_id, position, count, mark) "
-               "SELECT id, random_category_id, 1, random_count, random_mark FROM quiz "
-               "WHERE random_category_id IS NOT NULL AND random_count > 0")
-    with op.batch_alter_table('quiz') as batch_op:
-        batch_op.drop_constraint('uq_quiz_course_id', type_='unique')
-        batch_op.create_index(batch_op.f('ix_quiz_course_id'), ['course_id'], unique=False)
-        batch_op.drop_constraint('fk_quiz_random_category_id_quiz_category', type_='foreignkey')
-        batch_op.drop_column('random_category_id')
-        batch_op.drop_column('random_count')
-        batch_op.drop_column('random_mark')
+    if draws:
+        op.bulk_insert(table, draws)
 
 
 def downgrade():
