@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 # Re-exported: the loader returns these values and its callers import them from here.
@@ -64,7 +63,7 @@ from lms.courses.content_sources import (  # noqa: F401
     CourseSource,
     DrawSource,
 )
-from lms.courses.content_exams import DetailsChecker, QuizChecker, load_exams, read_beside
+from lms.courses.content_exams import DetailsChecker, QuizChecker, load_exams
 from lms.courses.content_toml import REQUIRED, Problems, line_of, load_toml, read_table
 from lms.courses.markdown import FrontMatterError, image_asset_names, make_renderer, split_front_matter, url_scheme
 from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detect_file_kind, is_unsafe_name
