@@ -20,6 +20,10 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = {_toml_value(item)}" for key, item in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     text = str(value)
@@ -43,12 +47,16 @@ def course_toml(course: CourseSource) -> str:
     if course.certificate_validity_months is not None:
         lines += ["", "[certificate]", f"validity_months = {course.certificate_validity_months}"]
         lines += _toml_lines({"template": course.certificate_template})
-    if course.quiz is not None:
-        quiz = course.quiz
-        lines += ["", "[quiz]"] + _toml_lines({"file": quiz.file_name, "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
-                                               "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
-                                               "completion": None if quiz.completion == "lessons_and_exam" else quiz.completion,
-                                               "details": quiz.details_file})
+    # One exam keeps the original [quiz] table; several are an array of tables, [[quiz]].
+    several = len(course.exams) > 1
+    for number, quiz in enumerate(course.exams):
+        lines += ["", "[[quiz]]" if several else "[quiz]"] + _toml_lines({
+            "title": quiz.title, "file": quiz.file_name, "pass_percent": quiz.pass_percent,
+            "max_attempts": quiz.max_attempts, "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle,
+            "feedback": quiz.feedback,
+            "completion": None if quiz.completion == "lessons_and_exam" or number else quiz.completion,
+            "details": quiz.details_file,
+            "draws": [{"category": list(d.category), "count": d.count, "mark": d.mark} for d in quiz.draws] or None})
     for section in course.sections:
         lines += ["", "[[sections]]", f"title = {_toml_value(section.title)}", "lessons = ["]
         lines += [f"    {_toml_value(lesson.file_name)}," for lesson in section.lessons] + ["]"]
@@ -79,10 +87,10 @@ def write_course_dir(course: CourseSource, content_root: str | Path,
     (target / "course.toml").write_text(course_toml(course), encoding="utf-8")
     for lesson in course.lessons:
         (target / lesson.file_name).write_text(lesson_text(lesson), encoding="utf-8")
-    if course.quiz is not None:
-        (target / course.quiz.file_name).write_text(course.quiz.text, encoding="utf-8")
-        if course.quiz.details_file:
-            (target / course.quiz.details_file).write_text(course.quiz.details_text, encoding="utf-8")
+    for quiz in course.exams:
+        (target / quiz.file_name).write_text(quiz.text, encoding="utf-8")
+        if quiz.details_file:
+            (target / quiz.details_file).write_text(quiz.details_text, encoding="utf-8")
     for asset in course.assets:
         destination = target / "assets" / asset.name
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ Layout of one course; the folder name is the course slug (``[a-z0-9]+(-[a-z0-9]+
     content/<slug>/course.toml
     content/<slug>/NN-<lesson-slug>.md     lessons, NN = 2 or 3 digits
     content/<slug>/assets/…                images, PDFs, slides, videos, attachments
-    content/<slug>/<quiz>.gift             the course quiz, if any
+    content/<slug>/<quiz>.gift             the course's exams, if any
 
 Other files and folders (``README.md``, ``sources/`` for originals of generated assets, dot files) are
 ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently dropped.
@@ -25,14 +25,9 @@ ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently 
     [certificate]                    # optional: present = a certificate is issued on completion
     validity_months = 24             # 0 = never expires (default)
     template = "default"             # optional: a file of templates/certificates/pdf/ without .html
-    [quiz]                           # optional
-    completion = "exam_only"         # or "lessons_and_exam" (default): what completes the course
+    [quiz]                           # optional: the exam, or [[quiz]] for several (lms.courses.content_exams)
     file = "final-exam.gift"         # required in [quiz]; a GIFT file next to course.toml
-    pass_percent = 80                # 1..100, default 80
-    max_attempts = 3                 # 0 = unlimited (default)
-    time_limit_minutes = 30          # 0 = none (default)
-    shuffle = true                   # default true
-    feedback = "after_submit"        # after_submit (default) | after_pass | never
+    pass_percent = 80                # and the other settings: see lms.courses.content_exams
     [[sections]]                     # optional; without it all lessons form one untitled section
     title = "Хранение"               # in NN order; "" = untitled
     lessons = ["01-storage.md", "02-ppe.md"]   # every lesson file exactly once, in order
@@ -54,7 +49,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 # Re-exported: the loader returns these values and its callers import them from here.
@@ -67,17 +61,16 @@ from lms.courses.content_sources import (  # noqa: F401
     Targeting,
     QuizSource,
     CourseSource,
+    DrawSource,
 )
+from lms.courses.content_exams import DetailsChecker, QuizChecker, load_exams
 from lms.courses.content_toml import REQUIRED, Problems, line_of, load_toml, read_table
 from lms.courses.markdown import FrontMatterError, image_asset_names, make_renderer, split_front_matter, url_scheme
 from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detect_file_kind, is_unsafe_name
 
 LESSON_KINDS = ("markdown", "pdf", "video", "attachment")
-QUIZ_FEEDBACK = ("after_submit", "after_pass", "never")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
-QuizChecker = Callable[[str], Iterable[tuple[int | None, str]]]
-DetailsChecker = Callable[[str, str], Iterable[str]]  # (GIFT text, sidecar JSON text) -> problems
 
 
 def _load_assets(course_dir: Path, problems: Problems) -> dict[str, AssetSource]:
@@ -172,61 +165,10 @@ def _load_lesson(path: Path, assets: dict, renderer, problems: Problems) -> Less
 
 COURSE_SPEC = {
     "title": (str, REQUIRED), "description": (str, ""), "language": (str, REQUIRED), "published": (bool, True),
-    "product_line": (str, None), "targeting": (dict, REQUIRED), "certificate": (dict, None), "quiz": (dict, None), "sections": (list, None),
+    "product_line": (str, None), "targeting": (dict, REQUIRED), "certificate": (dict, None), "quiz": (object, None), "sections": (list, None),
 }
 TARGETING_SPEC = {"all": (bool, False), "tiers": ("list[str]", ()), "regions": ("list[str]", ()), "dealers": ("list[str]", ())}
-QUIZ_SPEC = {
-    "file": (str, REQUIRED), "pass_percent": (int, 80), "max_attempts": (int, 0), "time_limit_minutes": (int, 0),
-    "shuffle": (bool, True), "feedback": (str, "after_submit"), "completion": (str, "lessons_and_exam"),
-    "details": (str, None),
-}
-COMPLETION_RULES = ("lessons_and_exam", "exam_only")
 SECTION_SPEC = {"title": (str, ""), "lessons": ("list[str]", REQUIRED)}
-
-
-def _load_quiz(course_dir: Path, table: dict, text: str, problems: Problems, check_quiz: QuizChecker | None,
-               check_details: DetailsChecker | None = None) -> QuizSource | None:
-    toml_path = course_dir / "course.toml"
-    line = line_of(text, "quiz")
-    values = read_table(table, QUIZ_SPEC, problems, toml_path, text, prefix="quiz.", start=line or 1)
-    if not 1 <= values["pass_percent"] <= 100 or values["max_attempts"] < 0 or values["time_limit_minutes"] < 0:
-        problems.add(toml_path, line, "In [quiz], pass_percent must be 1..100 and the other numbers not negative.")
-    if values["feedback"] not in QUIZ_FEEDBACK:
-        problems.add(toml_path, line, "In [quiz], feedback must be one of: %(values)s.", values=", ".join(QUIZ_FEEDBACK))
-    if values["completion"] not in COMPLETION_RULES:
-        problems.add(toml_path, line, "In [quiz], completion must be one of: %(values)s.", values=", ".join(COMPLETION_RULES))
-    name, details = values["file"], values["details"]
-    if name is None:
-        return None
-    quiz_text = _read_beside(course_dir, name, ".gift", problems, line,
-                             "The quiz file “%(name)s” does not exist next to course.toml (a .gift file).")
-    if quiz_text is None:
-        return None
-    for quiz_line, message in (check_quiz(quiz_text) if check_quiz else ()):
-        problems.add(course_dir / name, quiz_line, message)
-    details_text = None
-    if details is not None:
-        details_text = _read_beside(course_dir, details, ".json", problems, line,
-                                    "The quiz details file “%(name)s” does not exist next to course.toml (a .json file).")
-        if details_text is None:
-            return None
-        for message in (check_details(quiz_text, details_text) if check_details else ()):
-            problems.add(course_dir / details, None, "%(problem)s", problem=message)
-    return QuizSource(name, quiz_text, **{key: values[key] for key in QUIZ_SPEC if key not in ("file", "details")},
-                      details_file=details, details_text=details_text)
-
-
-def _read_beside(course_dir: Path, name: str, suffix: str, problems: Problems, line: int | None, missing: str) -> str | None:
-    """The text of a file named in course.toml next to it, or None with the problem added."""
-    path = course_dir / name
-    if is_unsafe_name(name) or not name.endswith(suffix) or not path.is_file():
-        problems.add(course_dir / "course.toml", line, missing, name=name)
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(path, None, "The file is not UTF-8 text.")
-        return None
 
 
 def _load_targeting(table: dict, text: str, path: Path, problems: Problems) -> Targeting:
@@ -305,7 +247,7 @@ def _load_course(course_dir: Path, problems: Problems, check_quiz: QuizChecker |
             problems.add(toml_path, line_of(text, "validity_months"), "validity_months must not be negative.")
         if template is not None and not SLUG_RE.match(template):
             problems.add(toml_path, line_of(text, "template"), "template must name a file of templates/certificates/pdf/ without “.html”.")
-    quiz = _load_quiz(course_dir, values["quiz"], text, problems, check_quiz, check_details) if values["quiz"] is not None else None
+    exams = load_exams(course_dir, values["quiz"], text, problems, check_quiz, check_details) if values["quiz"] is not None else ()
     assets = _load_assets(course_dir, problems)
     lessons = {path.name: _load_lesson(path, assets, renderer, problems) for path in _lesson_files(course_dir, problems)}
     slugs = [LESSON_FILE_RE.match(name).group(2) for name in lessons]
@@ -315,8 +257,10 @@ def _load_course(course_dir: Path, problems: Problems, check_quiz: QuizChecker |
     if len(problems.items) > start:
         return None
     return CourseSource(course_dir.name, values["title"], values["description"], values["language"], values["published"],
-                        targeting, validity, quiz, sections, tuple(assets[name] for name in sorted(assets)), course_dir,
-                        product_line=(values["product_line"] or "").strip() or None, certificate_template=template)
+                        targeting, validity, exams[0] if exams else None, sections,
+                        tuple(assets[name] for name in sorted(assets)), course_dir,
+                        product_line=(values["product_line"] or "").strip() or None, certificate_template=template,
+                        extra_exams=exams[1:])
 
 
 def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:

@@ -82,6 +82,17 @@ class QuizSource:
     # The exam's JSON sidecar (``[quiz] details``): order, marks, tags and what GIFT cannot hold.
     details_file: str | None = None
     details_text: str | None = None
+    # The exam's title when the course has several (None: the course's title).
+    title: str | None = None
+    # Random draws: "count questions from this category", the category as names from the top.
+    draws: tuple[DrawSource, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrawSource:
+    category: tuple[str, ...]
+    count: int
+    mark: int | float = 1
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,16 @@ class CourseSource:
     path: Path = field(compare=False)
     product_line: str | None = None
     certificate_template: str | None = None  # a template under templates/certificates/pdf/, None: the default
+    # ``quiz`` is the course's first exam; these are the others, in order ([[quiz]] in course.toml).
+    extra_exams: tuple[QuizSource, ...] = ()
+
+    @property
+    def exams(self) -> tuple[QuizSource, ...]:
+        return ((self.quiz,) if self.quiz is not None else ()) + self.extra_exams
+
+    @property
+    def completion_rule(self) -> str:
+        return self.quiz.completion if self.quiz is not None else "lessons_and_exam"
 
     @property
     def lessons(self) -> tuple[LessonSource, ...]:

@@ -16,6 +16,7 @@ from lms import storage
 from lms.courses.content_export import write_course_dir
 from lms.courses.content_files import (
     AssetSource, ContentError, ContentProblem, CourseSource, LessonSource, QuizSource, SectionSource, Targeting,
+    DrawSource,
     SLUG_RE, load_content_root,
 )
 from lms.courses.models import Course, CourseSection, LearningPath, Lesson
@@ -162,7 +163,7 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
                      product_line=source.product_line,
                      certificate_validity_months=source.certificate_validity_months,
                      certificate_template=source.certificate_template,
-                     completion_rule=source.quiz.completion if source.quiz else "lessons_and_exam")
+                     completion_rule=source.completion_rule)
     if source.certificate_validity_months is not None:
         assign(course, certificate_months_kept=source.certificate_validity_months)
     target = source.targeting
@@ -181,12 +182,13 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
     _sync_sections(course, source.sections, assets)
     db.session.flush()
     render_course(course)
-    if quiz_module is not None and source.quiz is not None:
-        quiz = source.quiz
-        quiz_module.sync_course_quiz(course.id, quiz.text, {
+    if quiz_module is not None and source.exams:
+        quiz_module.sync_course_quizzes(course.id, [(quiz.text, {
             "pass_percent": quiz.pass_percent, "max_attempts": quiz.max_attempts,
             "time_limit_minutes": quiz.time_limit_minutes, "shuffle": quiz.shuffle, "feedback": quiz.feedback,
-            "details": quiz.details_text})
+            "details": quiz.details_text, "title": quiz.title,
+            "draws": [{"category": d.category, "count": d.count, "mark": d.mark} for d in quiz.draws]})
+            for quiz in source.exams])
     if source.published and not course.published:
         publish_course(course)
     elif not source.published and course.published:
@@ -256,18 +258,20 @@ def course_source(course: Course) -> CourseSource:
     # The path of a stored asset is its storage key; ``export_course`` reads it from the storage.
     assets = tuple(AssetSource(a.name, a.sha256, a.size, a.kind, Path(asset_key(a)))
                    for a in sorted(course.assets, key=lambda a: a.name))
-    quiz = None
-    exporter = getattr(quiz_content(), "export_course_quiz", None)
-    exported = exporter(course.id) if exporter else None
-    if exported:
-        text, settings = exported
-        quiz = QuizSource(f"{course.slug}.gift", text, **{k: settings[k] for k in (
+    exporter = getattr(quiz_content(), "export_course_quizzes", None)
+    exams = []
+    for number, (text, settings) in enumerate(exporter(course.id) if exporter else (), 1):
+        # The only exam keeps the original names; several are numbered in their order.
+        stem = course.slug if number == 1 else f"{course.slug}-exam-{number}"
+        exams.append(QuizSource(f"{stem}.gift", text, **{k: settings[k] for k in (
             "pass_percent", "max_attempts", "time_limit_minutes", "shuffle", "feedback") if k in settings},
-            completion=course.completion_rule, details_file=f"{course.slug}.quiz.json" if settings.get("details") else None,
-            details_text=settings.get("details"))
+            completion=course.completion_rule, details_file=f"{stem}.quiz.json" if settings.get("details") else None,
+            details_text=settings.get("details"), title=settings.get("title") if settings.get("title") != course.title else None,
+            draws=tuple(DrawSource(tuple(d["category"]), d["count"], d["mark"]) for d in settings.get("draws") or ())))
     return CourseSource(course.slug, course.title, course.description, course.language, course.published, targeting,
-                        course.certificate_validity_months, quiz, tuple(sections), assets, Path("."),
-                        product_line=course.product_line, certificate_template=course.certificate_template)
+                        course.certificate_validity_months, exams[0] if exams else None, tuple(sections), assets, Path("."),
+                        product_line=course.product_line, certificate_template=course.certificate_template,
+                        extra_exams=tuple(exams[1:]))
 
 
 def export_course(slug: str, directory: str | Path) -> Path:

@@ -5,6 +5,7 @@ from lms.forms import PortalForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from lms.forms_fields import IdField
@@ -20,8 +21,8 @@ LESSON_KIND_LABELS = {
 
 
 COMPLETION_RULE_LABELS = {
-    "lessons_and_exam": _l("All required lessons and the exam passed"),
-    "exam_only": _l("The exam passed, lessons optional"),
+    "lessons_and_exam": _l("All required lessons and every exam passed"),
+    "exam_only": _l("Every exam passed, lessons optional"),
 }
 SLUG_DESCRIPTION = _l("Leave empty to make it from the title.")
 
@@ -37,7 +38,9 @@ class CourseForm(PortalForm):
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=20000)])
     language = SelectField(_l("Language"), choices=[SelectChoice("ru", "Русский"), SelectChoice("en", "English")])
     product_line = StringField(_l("Product line"), validators=[Optional(), Length(max=120)])
-    exam_id = SelectField(_l("Final exam"), coerce=int, validate_choice=True, default=0)
+    # Several exams (an intermediate test and a final exam), each passed by its own pass mark.
+    exam_ids = SelectMultipleField(_l("Exams"), coerce=int, validate_choice=True, default=[],
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     completion_rule = SelectField(_l("The course is completed when"), default="lessons_and_exam",
                                   choices=[SelectChoice(k, v) for k, v in COMPLETION_RULE_LABELS.items()])
     certificate = BooleanField(_l("Issue a certificate on completion"))

@@ -113,12 +113,12 @@ def lesson_outline(course_id: int, user_id: int) -> tuple[list[CourseSection], d
     return sections, {row.lesson_id: row for row in progress}
 
 
-def quiz_summary(course_id: int, user_id: int) -> dict | None:
-    """The course quiz for the course page, when the quiz domain is loaded and offers it."""
+def exam_summaries(course_id: int, user_id: int) -> list[dict]:
+    """The course's exams for the course page, when the quiz domain is loaded and offers them."""
     if plugin_manager().get_plugin("lms.quizzes.hooks") is None:
-        return None
-    summary = getattr(optional_module("lms.quizzes.services"), "course_quiz_summary", None)
-    return summary(course_id, user_id) if summary else None
+        return []
+    summaries = getattr(optional_module("lms.quizzes.services"), "course_quiz_summaries", None)
+    return summaries(course_id, user_id) if summaries else []
 
 
 def completed_by_its_player(lesson_id: int) -> bool:

@@ -128,16 +128,18 @@ def category_subtree(category_id: int) -> list[int]:
 def _create_slots(quiz: Quiz, attempt: Attempt) -> None:
     fixed = [(link.question_id, link.max_mark) for link in quiz.fixed]
     drawn: list[tuple[int, Decimal]] = []
-    if quiz.random_category_id and quiz.random_count:
+    for index, draw in enumerate(quiz.draws):
         pool = db.session.scalars(sa.select(Question.id).where(
-            Question.category_id.in_(category_subtree(quiz.random_category_id)))).all()
+            Question.category_id.in_(category_subtree(draw.category_id)))).all()
         try:
-            ids = grading.draw_random_questions(pool, quiz.random_count, attempt.seed,
-                                                exclude=[qid for qid, _ in fixed])
+            # Earlier draws are excluded too: nested or overlapping categories never repeat a question.
+            # The first draw keeps the empty salt, so a quiz with one draw draws as it always did.
+            ids = grading.draw_random_questions(pool, draw.count, attempt.seed, salt=str(index) if index else "",
+                                                exclude=[qid for qid, _ in fixed + drawn])
         except ValueError:
             raise AttemptError(_l("This quiz cannot start: its question category has too few questions. "
                                   "Please tell the author."), 409, "pool_too_small") from None
-        drawn = [(qid, quiz.random_mark) for qid in ids]
+        drawn += [(qid, draw.mark) for qid in ids]
     chosen = fixed + drawn
     if not chosen:
         raise AttemptError(_l("This quiz has no questions yet."), 409, "empty_quiz")

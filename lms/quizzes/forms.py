@@ -24,8 +24,6 @@ class QuizForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     published = BooleanField(_l("Published (learners can take it)"))
-    random_category_id = SelectField(_l("Random questions from category"), coerce=int, validators=[Optional()])
-    random_count = IntegerField(_l("Number of random questions"), default=0, validators=[NumberRange(0, 500)])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_options = BooleanField(_l("Shuffle answer options"), default=True)
     time_limit_minutes = IntegerField(_l("Time limit, minutes (0: none)"), default=0, validators=[NumberRange(0, 10000)])
@@ -37,12 +35,24 @@ class QuizForm(PortalForm):
     close_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     review = SelectField(_l("After submitting, learners see"), default="with_answers")
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.grading_method.choices = [SelectChoice(k, str(v)) for k, v in GRADING_LABELS.items()]
         self.review.choices = [SelectChoice(k, str(v)) for k, v in REVIEW_LABELS.items()]
-        self.random_category_id.choices = [SelectChoice(0, "—")] + [
-            SelectChoice(c.id, "  " * depth + c.name) for c, depth, _path in categories]
+
+
+class DrawForm(PortalForm):
+    """One "N random questions from category X" draw of a quiz; a quiz may hold several."""
+
+    category_id = SelectField(_l("Category"), coerce=int, validate_choice=True)
+    count = IntegerField(_l("Number of questions"), default=1,
+                         validators=[InputRequired(message=_l("Enter how many questions to draw.")), NumberRange(1, 500)])
+    mark = FiniteDecimalField(_l("Mark for each"), default=1, places=2,
+                              validators=[InputRequired(), NumberRange(0.01, 1000)])
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_id.choices = [SelectChoice(c.id, path) for c, _depth, path in categories]
 
 
 class CategoryForm(PortalForm):

@@ -76,14 +76,12 @@ class Quiz(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The course's final quiz; at most one per course.
-    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id", ondelete="SET NULL"), unique=True)
+    # The course this quiz is an exam of; a course may hold several (an intermediate test and a
+    # final exam), each with its own pass mark. NULL: a free quiz.
+    course_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(255))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    random_category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("quiz_category.id"))
-    random_count: Mapped[int] = mapped_column(default=0)
-    random_mark: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2), default=Decimal(1))
     shuffle_questions: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     shuffle_options: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     time_limit_minutes: Mapped[int] = mapped_column(default=0)
@@ -102,6 +100,25 @@ class Quiz(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     fixed: Mapped[list[QuizQuestion]] = relationship(order_by="QuizQuestion.position", cascade="all, delete-orphan")
+    draws: Mapped[list[QuizRandomDraw]] = relationship(order_by="QuizRandomDraw.position",
+                                                       cascade="all, delete-orphan")
+
+
+class QuizRandomDraw(db.Model):
+    """"``count`` random questions from a category (and its subcategories)", drawn anew for each
+    attempt; a quiz may hold several (3 from "Storage" and 2 from "Safety")."""
+
+    __tablename__ = "quiz_random_draw"
+    __table_args__ = (sa.CheckConstraint("count > 0", name="count_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_category.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    count: Mapped[int] = mapped_column()
+    mark: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2), default=Decimal(1))
+
+    category: Mapped[QuestionCategory] = relationship()
 
 
 class QuizQuestion(db.Model):

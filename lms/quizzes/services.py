@@ -31,22 +31,30 @@ def quiz_passed(quiz: Quiz, percent: Decimal | None) -> bool:
     return percent is not None and grading.is_passed(percent, 100, quiz.pass_percent)
 
 
-def course_quiz(course_id: int) -> Quiz | None:
-    return db.session.scalar(sa.select(Quiz).where(Quiz.course_id == course_id))
+def course_quizzes(course_id: int) -> list[Quiz]:
+    """The course's exams in the order the learner meets them: by id, the order they were attached
+    (an intermediate test before the final exam)."""
+    return list(db.session.scalars(sa.select(Quiz).where(Quiz.course_id == course_id).order_by(Quiz.id)))
 
 
-def course_quiz_summary(course_id: int, user_id: int) -> dict | None:
-    """The course's final quiz for the course page: id, title, url, attempts used, best %, passed."""
-    quiz = course_quiz(course_id)
-    if quiz is None:
-        return None
-    used = db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(
-        Attempt.quiz_id == quiz.id, Attempt.user_id == user_id, Attempt.state == "finished"))
-    percents = graded_percents(quiz.id, user_id)
-    final = grading.final_grade(percents, quiz.grading_method)
-    return {"quiz_id": quiz.id, "title": quiz.title, "url": url_for("quizzes.quiz_page", quiz_id=quiz.id),
-            "attempts_used": used, "best_percent": float(max(percents)) if percents else None,
-            "passed": quiz_passed(quiz, final)}
+def course_quiz_summaries(course_id: int, user_id: int) -> list[dict]:
+    """The course's exams for the course page: id, title, url, pass mark, attempts used, best %, passed."""
+    quizzes = course_quizzes(course_id)
+    if not quizzes:
+        return []
+    ids = [quiz.id for quiz in quizzes]
+    used = dict(db.session.execute(
+        sa.select(Attempt.quiz_id, sa.func.count()).where(Attempt.quiz_id.in_(ids), Attempt.user_id == user_id,
+                                                         Attempt.state == "finished").group_by(Attempt.quiz_id)).all())
+    summaries = []
+    for quiz in quizzes:
+        percents = graded_percents(quiz.id, user_id)
+        final = grading.final_grade(percents, quiz.grading_method)
+        summaries.append({"quiz_id": quiz.id, "title": quiz.title, "url": url_for("quizzes.quiz_page", quiz_id=quiz.id),
+                          "pass_percent": float(quiz.pass_percent), "attempts_used": used.get(quiz.id, 0),
+                          "best_percent": float(max(percents)) if percents else None,
+                          "passed": quiz_passed(quiz, final)})
+    return summaries
 
 
 def can_take(user, quiz: Quiz) -> bool:

@@ -95,7 +95,10 @@ def course_rows(scope: Scope, course_id: int | None = None) -> list[dict]:
                         .join(Attempt, Attempt.quiz_id == Quiz.id)
                         .where(Attempt.user_id.in_(users), Quiz.course_id.is_not(None)), Quiz.course_id)
                 .group_by(Quiz.course_id).subquery("attempts"))
-    quiz = sa.select(Quiz.course_id, Quiz.id).where(Quiz.course_id.is_not(None)).subquery("quiz")
+    # A course may hold several exams: the attempts above count them all, and the item-analysis
+    # link goes to the last attached one, the final exam; one row per course either way.
+    quiz = (sa.select(Quiz.course_id, sa.func.max(Quiz.id).label("id")).where(Quiz.course_id.is_not(None))
+            .group_by(Quiz.course_id).subquery("quiz"))
     tune_for_aggregates()
     rows = db.session.execute(
         sa.select(Course.id, Course.slug, Course.title, Course.product_line, quiz.c.id.label("quiz_id"),

@@ -30,3 +30,24 @@
     });
   });
 }());
+
+/* Random draws: choosing a category says how many questions it holds and caps the number to draw
+   at that, so an author sees before saving whether the category can feed the draw (the server
+   checks it again and answers next to the field). */
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-draw");
+  if (!form) { return; }
+  var select = form.querySelector("select[name='draw-category_id']");
+  var count = form.querySelector("input[name='draw-count']");
+  var hint = document.getElementById("draw-pool");
+  function show() {
+    var option = select.options[select.selectedIndex];
+    if (!option) { return; }
+    var pool = option.dataset.pool || "0";
+    hint.textContent = hint.dataset.template.replace("N", pool);
+    if (count) { count.max = Math.max(1, Math.min(500, parseInt(pool, 10) || 0)); }
+  }
+  select.addEventListener("change", show);
+  show();
+}());

@@ -146,8 +146,8 @@ def test_the_exam_is_chosen_by_title_and_the_rule_decides_completion(app, login_
     author = login_as("author")
     quiz_id = make_free_quiz(app, "Итоговый тест по хранению")
     page = author.get("/courses/manage/new").get_data(as_text=True)
-    assert f'<option value="{quiz_id}">Итоговый тест по хранению</option>' in page
-    course_id = created_id(new_course(author, exam_id=str(quiz_id), completion_rule="exam_only"))
+    assert f'type="checkbox" value="{quiz_id}"> Итоговый тест по хранению (проходной балл 70%)</label>' in page
+    course_id = created_id(new_course(author, exam_ids=str(quiz_id), completion_rule="exam_only"))
     add_lesson(author, app, course_id, "Склад")
     post(author, course_id, "publish")
     with app.app_context():
@@ -158,10 +158,10 @@ def test_the_exam_is_chosen_by_title_and_the_rule_decides_completion(app, login_
     with app.app_context():
         assert evaluate_course_completion(learner, course_id) is not None  # the exam alone, no lesson done
         db.session.rollback()
-    settings(author, course_id, exam_id=str(quiz_id), completion_rule="lessons_and_exam")
+    settings(author, course_id, exam_ids=str(quiz_id), completion_rule="lessons_and_exam")
     with app.app_context():
         assert evaluate_course_completion(learner, course_id) is None  # the required lesson is missing
-    settings(author, course_id, exam_id="0")
+    settings(author, course_id, exam_ids=[])
     with app.app_context():
         assert db.session.get(Quiz, quiz_id).course_id is None
         assert db.session.get(Course, course_id).completion_rule == "lessons_and_exam"

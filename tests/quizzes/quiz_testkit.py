@@ -80,7 +80,7 @@ def build_quiz(app, *, types=None, copies=1, random_count=0, extra_random=0, **s
     plus ``random_count`` random questions drawn from a category of ``extra_random`` single-choice questions."""
     from lms.events import commit
     from lms.quizzes import bank
-    from lms.quizzes.models import Quiz, QuizQuestion
+    from lms.quizzes.models import Quiz, QuizQuestion, QuizRandomDraw
 
     wanted = [q for q in QUESTIONS if types is None or q[0] in types] * copies
     with app.app_context():
@@ -94,8 +94,9 @@ def build_quiz(app, *, types=None, copies=1, random_count=0, extra_random=0, **s
         for n in range(extra_random):
             bank.create_question(pool.id, "single_choice", {"name": f"random {n}", "text": f"Random {n}?",
                                                             "definition": QUESTIONS[0][2]})
-        quiz = Quiz(title="Exam", published=True, random_category_id=pool.id if random_count else None,
-                    random_count=random_count, **settings)
+        quiz = Quiz(title="Exam", published=True, **settings)
+        if random_count:
+            quiz.draws = [QuizRandomDraw(category_id=pool.id, count=random_count, position=1)]
         quiz.fixed = [QuizQuestion(question_id=qid, position=n) for n, qid in enumerate(ids, 1)]
         db.session.add(quiz)
         commit()

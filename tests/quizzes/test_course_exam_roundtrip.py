@@ -16,11 +16,11 @@ SLUG = "exam-roundtrip"
 def exam_snapshot(app) -> list[tuple]:
     from lms.courses.models import Course
     from lms.quizzes import bank
-    from lms.quizzes.services import course_quiz
+    from lms.quizzes.services import course_quizzes
 
     with app.app_context():
         course = db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
-        quiz = course_quiz(course.id)
+        quiz = course_quizzes(course.id)[0]
         rows = []
         for link in quiz.fixed:
             version = bank.current_version(link.question_id)

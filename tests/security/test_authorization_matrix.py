@@ -160,6 +160,8 @@ ACCESS = {
     "quizzes.assign_author": REPORTERS,
     "quizzes.add_question": STAFF,
     "quizzes.remove_question": STAFF,
+    "quizzes.add_draw": STAFF,
+    "quizzes.remove_draw": STAFF,
     "quizzes.move_question": STAFF,
     "quizzes.save_marks": STAFF,
     "quizzes.preview_question": STAFF,

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from lms.auth.models import Dealer
 from lms.auth.permissions import roles_required
 from lms.courses.copies import publish_draft
-from lms.courses.exams import course_exam_id, exam_choices, set_course_exam
+from lms.courses.exams import course_exam_ids, exam_choices, set_course_exams
 from lms.courses.forms import LESSON_KIND_LABELS, AssetForm, CourseForm, PublishForm, SectionForm, SectionRenameForm
 from lms.courses.models import Course, CourseSection
 from lms.courses.rendering import render_course_markdown
@@ -44,8 +44,9 @@ def course_form(course: Course | None, stored: bool = False) -> CourseForm:
         obj=course if stored else None)
     form.dealers.choices = [SelectChoice(i, n) for i, n in db.session.execute(
         sa.select(Dealer.id, Dealer.name).order_by(Dealer.name))]
-    form.exam_id.choices = [SelectChoice(0, _("No exam"))] + [
-        SelectChoice(i, t) for i, t in exam_choices(course.id if course else None)]
+    form.exam_ids.choices = [SelectChoice(i, _("%(title)s (pass mark %(percent)s%%)", title=t,
+                                               percent=format(p.normalize(), "f")))
+                             for i, t, p in exam_choices(course.id if course else None)]
     form.certificate_template.choices = [SelectChoice("", _("Standard"))] + [
         SelectChoice(name, name) for name in certificate_templates() if name != "default"]
     if course is not None and stored:
@@ -53,13 +54,13 @@ def course_form(course: Course | None, stored: bool = False) -> CourseForm:
         form.validity_months.data = (course.certificate_validity_months if course.certificate_validity_months
                                      is not None else course.certificate_months_kept)
         form.certificate_template.data = course.certificate_template or ""
-        form.exam_id.data = course_exam_id(course.id) or 0
+        form.exam_ids.data = course_exam_ids(course.id)
         form.tiers.data = ", ".join(t.value for t in course.targets if t.kind == "tier")
         form.regions.data = ", ".join(t.value for t in course.targets if t.kind == "region")
         form.dealers.data = [t.dealer_id for t in course.targets if t.kind == "dealer"]
     elif course is None and stored:
         form.targets_all.data = True
-        form.exam_id.data = 0
+        form.exam_ids.data = []
     return form
 
 
@@ -74,7 +75,7 @@ def course_form_ok(form: CourseForm, course: Course | None) -> bool:
         form.targets_all.errors.append(_("Choose who sees the course: all dealers, tiers, regions or dealers."))
     if form.certificate.data and form.validity_months.data is None and not form.validity_months.errors:
         form.validity_months.errors.append(_("Enter the validity in months (0: the certificate does not expire)."))
-    if form.completion_rule.data == "exam_only" and not form.exam_id.data and not form.exam_id.errors:
+    if form.completion_rule.data == "exam_only" and not form.exam_ids.data and not form.exam_ids.errors:
         form.completion_rule.errors.append(_("Choose the exam first: without one the lessons complete the course."))
     return valid and not (form.targets_all.errors or form.validity_months.errors or form.completion_rule.errors
                           or (form.slug is not None and form.slug.errors))
@@ -93,7 +94,7 @@ def apply_course_form(course: Course, form: CourseForm) -> None:
     set_targets(course, targets_all=form.targets_all.data, tiers=split_list(form.tiers.data),
                 regions=split_list(form.regions.data), dealer_ids=form.dealers.data or [])
     db.session.flush()
-    set_course_exam(course.id, form.exam_id.data or None)
+    set_course_exams(course.id, form.exam_ids.data or [])
     render_course(course)
 
 

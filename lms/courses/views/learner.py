@@ -54,7 +54,7 @@ def course_page(slug: str):
         "courses/course.html", course=course, sections=sections, progress=progress, next_lesson=next_lesson,
         done=sum(1 for row in progress.values() if row.completed_at), total=len(lessons),
         minutes=sum(l.minutes or 0 for l in lessons), completion=completion,
-        locked=queries.course_locked(current_user, course.id), quiz=queries.quiz_summary(course.id, current_user.id),
+        locked=queries.course_locked(current_user, course.id), exams=queries.exam_summaries(course.id, current_user.id),
         feedback_survey_id=queries.feedback_survey_id(course.id) if completion else None)
 
 

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
-from lms.quizzes.views import author, learner, questions, quiz_editor  # noqa: E402,F401  (routes register on bp)
+from lms.quizzes.views import author, learner, questions, quiz_draws, quiz_editor  # noqa: E402,F401  (routes register on bp)
 
 
 @bp.context_processor

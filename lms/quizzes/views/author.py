@@ -26,7 +26,7 @@ from lms.quizzes.views import bp
 from lms.quizzes.views.learner import tr, translate
 
 AUTHORS = (Role.AUTHOR, Role.MANAGER, Role.ADMIN)
-SETTINGS = ("title", "description", "published", "random_count", "shuffle_questions", "shuffle_options",
+SETTINGS = ("title", "description", "published", "shuffle_questions", "shuffle_options",
             "time_limit_minutes", "attempts_allowed", "cooldown_minutes", "pass_percent", "grading_method",
             "open_at", "close_at", "review")
 
@@ -34,7 +34,7 @@ SETTINGS = ("title", "description", "published", "random_count", "shuffle_questi
 @bp.route("/manage", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def manage():
-    form = QuizForm(categories=bank.category_tree())
+    form = QuizForm()
     status = 200
     if form.validate_on_submit():
         quiz = Quiz(author_id=current_user.id)
@@ -64,19 +64,22 @@ def _apply(form: QuizForm, quiz: Quiz) -> None:
             value = to_utc(value)  # typed in the author's time zone, stored as naive UTC
         if getattr(quiz, name, None) != value:
             setattr(quiz, name, value)
-    quiz.random_category_id = form.random_category_id.data or None
+
+
+def stored_settings_form(quiz: Quiz) -> QuizForm:
+    """The settings as stored, for a page shown after another form of the editor was posted."""
+    form = QuizForm(formdata=None, obj=quiz)
+    # Shown in the author's time zone, the one they type in (_apply converts back to UTC).
+    form.open_at.data, form.close_at.data = (to_user_timezone(moment).replace(tzinfo=None) if moment else None
+                                             for moment in (quiz.open_at, quiz.close_at))
+    return form
 
 
 @bp.route("/<int:quiz_id>/edit", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
 def edit_quiz(quiz_id: int):
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
-    form = QuizForm(obj=quiz, categories=bank.category_tree())
-    if request.method == "GET":
-        form.random_category_id.data = quiz.random_category_id or 0
-        # Shown in the author's time zone, the one they type in (_apply converts back to UTC).
-        form.open_at.data, form.close_at.data = (to_user_timezone(moment).replace(tzinfo=None) if moment else None
-                                                 for moment in (quiz.open_at, quiz.close_at))
+    form = stored_settings_form(quiz) if request.method == "GET" else QuizForm(obj=quiz)
     add_form = AddQuestionsForm(prefix="add")
     status = 200
     if form.validate_on_submit():
@@ -104,15 +107,19 @@ def _author_form(quiz: Quiz) -> QuizAuthorForm | None:
     return QuizAuthorForm(prefix="owner", authors=authors)
 
 
-def _edit_page(quiz: Quiz, form: QuizForm, add_form: AddQuestionsForm, *, author_form=None, status: int = 200):
+def _edit_page(quiz: Quiz, form: QuizForm, add_form: AddQuestionsForm, *, author_form=None, draw_form=None,
+               status: int = 200):
     if author_form is None:
         author_form = _author_form(quiz)
         if author_form is not None:
             author_form.author_id.data = quiz.author_id or 0
+    from lms.quizzes.views.quiz_draws import bank_pools, draw_rows, new_draw_form
     from lms.quizzes.views.quiz_editor import picker
 
     return render_template("quizzes/edit_quiz.html", quiz=quiz, form=form, add_form=add_form, author_form=author_form,
-                           fixed=_fixed_rows(quiz.id), picker=picker(request.args), type_label=_label), status
+                           fixed=_fixed_rows(quiz.id), picker=picker(request.args), type_label=_label,
+                           draws=draw_rows(quiz), draw_form=draw_form or new_draw_form(), pools=bank_pools()), status
+
 
 
 def _types():
@@ -134,8 +141,7 @@ def assign_author(quiz_id: int):
     quiz = db.session.get(Quiz, quiz_id) or abort(404)
     author_form = _author_form(quiz)
     if not author_form.validate_on_submit():
-        form = QuizForm(obj=quiz, categories=bank.category_tree())
-        form.random_category_id.data = quiz.random_category_id or 0
+        form = stored_settings_form(quiz)
         return _edit_page(quiz, form, AddQuestionsForm(prefix="add"), author_form=author_form, status=400)
     quiz.author_id = author_form.author_id.data or None
     commit()
