@@ -1,7 +1,7 @@
 """The «Опросы» tab: dealers answer open polls; managers publish polls, watch response rates, remind."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import to_utc
@@ -17,8 +17,7 @@ from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
 from lms_polls.forms import poll_form_class
 from lms_polls.models import Poll
-
-bp = Blueprint("lms_polls", __name__, url_prefix="/polls", template_folder="templates", static_folder="static")
+from lms_polls.views import bp
 
 
 @bp.route("/")
@@ -107,6 +106,3 @@ def remind(poll_id: int):
         flash(ngettext("Reminder sent to %(num)d person.", "Reminder sent to %(num)d people.", reminder.recipients),
               "success")
     return redirect(url_for("lms_polls.detail", poll_id=poll.id))
-
-
-from lms_polls import question_views  # noqa: E402,F401  (its routes join this blueprint)

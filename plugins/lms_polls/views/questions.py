@@ -14,7 +14,8 @@ from lms.extensions import db
 from lms.question_fields import apply_list_action
 from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
-from lms_polls.views import bp, poll_or_404
+from lms_polls.views import bp
+from lms_polls.views.polls import poll_or_404
 
 
 def _field_type(kind: str):
