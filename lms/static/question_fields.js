@@ -22,6 +22,7 @@
   }
 
   function schedule() {
+    if (!panel || !form.dataset.preview) { return; }  // surveys' and polls' editors have no preview
     clearTimeout(timer);
     timer = setTimeout(refreshPreview, 400);
   }
@@ -47,5 +48,5 @@
       schedule();
     });
   });
-  if (!panel.querySelector("[data-preview-ready]")) { schedule(); }
+  if (panel && !panel.querySelector("[data-preview-ready]")) { schedule(); }
 }());

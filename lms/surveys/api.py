@@ -10,7 +10,7 @@ from flask import url_for
 from lms.auth.models import User
 from lms.extensions import db
 from lms.listing import matches
-from lms.surveys import services
+from lms.surveys import reporting, services
 from lms.surveys.models import Survey, SurveyResponse
 from lms.surveys.questions import DefinitionError, SurveyError  # noqa: F401  (re-exported for callers)
 
@@ -88,3 +88,43 @@ def has_responded(survey_id: int, user_id: int) -> bool:
 def feedback_survey_for_course(course_id: int) -> int | None:
     """The id of the published feedback survey of a course (the course page can offer it), or None."""
     return services.feedback_survey_for_course(course_id)
+
+
+def _survey(survey_id: int) -> Survey:
+    survey = db.session.get(Survey, survey_id)
+    if survey is None:
+        raise LookupError(f"no survey {survey_id}")
+    return survey
+
+
+def survey_questions(survey_id: int) -> list[dict]:
+    """The survey's question definitions, in the order people see them (copies: change them freely)."""
+    return [dict(question) for question in _survey(survey_id).questions]
+
+
+def set_survey_questions(survey_id: int, questions) -> list[dict]:
+    """Replace the survey's questions and return the clean definitions; raises ``SurveyError``.
+
+    Refused when a definition is wrong, when a published survey would have none, and once anyone
+    has answered (answers must keep meaning the question they were given to).
+    """
+    return services.set_questions(_survey(survey_id), list(questions))
+
+
+def publish_survey(survey_id: int) -> None:
+    """Open a draft survey to its audience; raises ``SurveyError`` while it has no question.
+
+    The survey engine invites people only to its own surveys: a plugin invites its audience itself.
+    """
+    services.publish_survey(_survey(survey_id))
+
+
+def survey_results(survey_id: int) -> dict:
+    """Overall results per question: ``respondents`` (None when hidden), ``suppressed``, and
+    ``questions``: each question's definition with its ``summary`` (counts and percentages per
+    option, ``mean``, ``nps``, text ``answers``…; small groups hidden in an anonymous survey)."""
+    survey = _survey(survey_id)
+    overall = reporting.survey_results(survey)["overall"]
+    return {"respondents": overall["respondents"], "suppressed": overall["suppressed"],
+            "questions": [{**question, "summary": overall["questions"].get(question["key"])}
+                          for question in survey.questions]}

@@ -30,18 +30,49 @@ def quick_question(kind: str, text: str, options: list[str]) -> dict:
     return question
 
 
-def create_poll(*, title: str, questions: list, created_by: int, targeting: dict, anonymous: bool = False,
-                closes_at: datetime | None = None, description: str = "") -> Poll:
-    """Publish a poll to dealer staff of the chosen segments; raises ``surveys.SurveyError``."""
+def create_poll(*, title: str, questions: list, created_by: int | None, targeting: dict, anonymous: bool = False,
+                closes_at: datetime | None = None, description: str = "", publish: bool = True) -> Poll:
+    """Add a poll for dealer staff of the chosen segments, opened at once unless ``publish`` is False
+    (a draft whose questions are added one by one); raises ``surveys.SurveyError``."""
     survey_id = surveys.create_survey(
         title=title, questions=questions, description=description, anonymous=anonymous, closes_at=closes_at,
-        targeting={**targeting, "role": list(DEALER_ROLES)}, owner=PLUGIN, created_by=created_by, publish=True)
+        targeting={**targeting, "role": list(DEALER_ROLES)}, owner=PLUGIN, created_by=created_by, publish=False)
     poll = Poll(survey_id=survey_id, created_by=created_by)
     db.session.add(poll)
     db.session.flush()
-    invite(surveys.non_respondents(survey_id), poll_id=poll.id, survey_id=survey_id, title=title,
-           occasion="published")
+    if publish:
+        open_poll(poll)
     return poll
+
+
+def open_poll(poll: Poll) -> None:
+    """Open a draft poll to its audience and invite them; raises ``surveys.SurveyError`` with no question."""
+    surveys.publish_survey(poll.survey_id)
+    invite(surveys.non_respondents(poll.survey_id), poll_id=poll.id, survey_id=poll.survey_id,
+           title=(surveys.survey_summary(poll.survey_id) or {}).get("title", ""), occasion="published")
+
+
+def poll_summary(poll: Poll) -> dict:
+    """Title, ``status`` (draft or published), ``open`` and the ``responses`` count of the poll."""
+    return surveys.survey_summary(poll.survey_id) or {}
+
+
+def poll_questions(poll: Poll) -> list[dict]:
+    return surveys.survey_questions(poll.survey_id)
+
+
+def set_poll_questions(poll: Poll, questions: list[dict]) -> list[dict]:
+    """Replace the poll's questions; raises ``surveys.SurveyError`` (a bad definition, or answers exist)."""
+    return surveys.set_survey_questions(poll.survey_id, questions)
+
+
+def free_key(questions: list[dict]) -> str:
+    """A key for a new question: ``q<n>``, the first free number (keys name answers in exports).
+
+    The first question of a quick poll is ``answer``, so a poll grown from one keeps its answers' key.
+    """
+    taken = {question["key"] for question in questions}
+    return next(f"q{n}" for n in range(1, len(taken) + 2) if f"q{n}" not in taken)
 
 
 def polls_query(term: str = "") -> sa.Select:
@@ -62,9 +93,10 @@ def poll_titles() -> set[str]:
     return {summary["title"] for summary in surveys.survey_summaries(survey_ids).values()}
 
 
-def poll_results(poll: Poll) -> tuple[dict | None, list[dict]]:
-    """The poll's survey summary and its response rate per dealer."""
-    return surveys.survey_summary(poll.survey_id), surveys.response_rate_per_dealer(poll.survey_id)
+def poll_results(poll: Poll) -> tuple[dict | None, list[dict], dict]:
+    """The poll's survey summary, its response rate per dealer and its results per question."""
+    return (surveys.survey_summary(poll.survey_id), surveys.response_rate_per_dealer(poll.survey_id),
+            surveys.survey_results(poll.survey_id))
 
 
 def targeting_choices() -> dict[str, list]:

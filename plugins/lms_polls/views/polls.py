@@ -1,7 +1,7 @@
 """The «Опросы» tab: dealers answer open polls; managers publish polls, watch response rates, remind."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import to_utc
@@ -17,8 +17,7 @@ from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
 from lms_polls.forms import poll_form_class
 from lms_polls.models import Poll
-
-bp = Blueprint("lms_polls", __name__, url_prefix="/polls", template_folder="templates", static_folder="static")
+from lms_polls.views import bp
 
 
 @bp.route("/")
@@ -53,40 +52,48 @@ def new():
         status = 422
         if form.validate_on_submit():
             question = {"key": "answer", "kind": kind, **form.definition()}
+            question.pop("show_if", None)  # a poll shows every question: no conditions
+            draft = bool(request.form.get("draft"))
             try:
                 poll = services.create_poll(
                     title=form.title.data.strip(), questions=[question], created_by=current_user.id,
                     anonymous=form.anonymous.data,
                     closes_at=to_utc(form.closes_at.data) if form.closes_at.data else None,
-                    targeting={"tier": form.tiers.data, "region": form.regions.data, "dealer": form.dealers.data})
+                    targeting={"tier": form.tiers.data, "region": form.regions.data, "dealer": form.dealers.data},
+                    publish=not draft)
             except services.SurveyError as error:
                 db.session.rollback()
                 form.problems.append(_(error.message, **error.params))
             else:
                 commit()
+                if draft:
+                    flash(_("Draft saved: add the other questions, then open the poll."), "success")
+                    return redirect(url_for("lms_polls.questions", poll_id=poll.id), 303)
                 flash(_("Poll published."), "success")
                 return redirect(url_for("lms_polls.detail", poll_id=poll.id), 303)
     return render_template("lms_polls/new.html", form=form, field_type=field_type, kinds=SURVEY_FIELD_TYPES,
                            conditions=False), status
 
 
-def _poll_or_404(poll_id: int) -> Poll:
+def poll_or_404(poll_id: int) -> Poll:
     return db.session.get(Poll, poll_id) or abort(404)
 
 
 @bp.route("/<int:poll_id>")
 @roles_required(*REPORT_ROLES)
 def detail(poll_id: int):
-    poll = _poll_or_404(poll_id)
-    summary, rates = services.poll_results(poll)
-    return render_template("lms_polls/detail.html", poll=poll, summary=summary, rates=rates,
+    poll = poll_or_404(poll_id)
+    summary, rates, results = services.poll_results(poll)
+    return render_template("lms_polls/detail.html", poll=poll, summary=summary, rates=rates, results=results,
                            reminders=services.reminders_of(poll.id))
 
 
 @bp.route("/<int:poll_id>/remind", methods=["POST"])
 @roles_required(*REPORT_ROLES)
 def remind(poll_id: int):
-    poll = _poll_or_404(poll_id)
+    poll = poll_or_404(poll_id)
+    if services.poll_summary(poll).get("status") != "published":
+        abort(409)  # a draft has invited nobody yet
     raw_dealer = request.form.get("dealer_id", "")
     dealer_id = parse_id(raw_dealer) if raw_dealer else None
     if raw_dealer and dealer_id is None:
