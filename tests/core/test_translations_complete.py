@@ -66,6 +66,7 @@ CONTEXT_DEPENDENT = {
     "Remove": "«Убрать» takes a question out of a quiz, «Удалить» deletes a survey question",
     "Search": "«Найти» is a button, «Поиск» a field's label",
     "Audience": "«Кому адресовано» on a survey, «Аудитория» on an assignment",
+    "Order": "a poll's questions in «Порядок», a leaflet «Заказ»",
 }
 
 
