@@ -5,7 +5,8 @@ A page that already checked who may see a certificate emits
 with the portal's secret key over all of those values, so the download needs no account, dealer or
 certificate row: the link itself is the proof that access was checked when the page was built.
 Expiry times are rounded up to a whole lifetime, so one page load after another emits the same URL
-and a browser (or a proxy cache) keeps the bytes.
+and a browser (or a proxy cache) keeps the bytes. A revoked certificate's links are refused at
+once (``revoked_or_gone``: one primary-key lookup), not when they expire.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import hashlib
 import hmac
 import re
 import time
+
+import sqlalchemy as sa
 
 PREFIX = "/certificates/file/"
 # <id>/<serial>/<sha256>/<expires>/<signature>: every part is checked against this before any HMAC.
@@ -59,3 +62,25 @@ def verify(secret: str, tail: str, now: float | None = None) -> tuple[int, str, 
     if int(expires) < (time.time() if now is None else now):
         raise LinkRefused("expired")
     return int(certificate_id), serial, sha256
+
+
+_REVOKED_AT = None
+
+
+def revoked_or_gone(connectable, certificate_id: int) -> bool:
+    """True when the certificate was revoked or deleted: one primary-key lookup of ``revoked_at``.
+
+    ``connectable`` is an engine (the WSGI fast path, no session) or a session (the Flask view).
+    """
+    global _REVOKED_AT
+    if _REVOKED_AT is None:
+        from lms.certificates.models import Certificate
+
+        _REVOKED_AT = sa.select(Certificate.id, Certificate.revoked_at).where(
+            Certificate.id == sa.bindparam("certificate_id"))
+    if isinstance(connectable, sa.engine.Engine):
+        with connectable.connect() as connection:
+            row = connection.execute(_REVOKED_AT, {"certificate_id": certificate_id}).first()
+    else:
+        row = connectable.execute(_REVOKED_AT, {"certificate_id": certificate_id}).first()
+    return row is None or row.revoked_at is not None
