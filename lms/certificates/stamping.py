@@ -219,6 +219,9 @@ def _slot(ancestors, box, labels: dict[str, str]) -> Slot | None:
     font = _font_file(tuple(style["font_family"]), int(style["font_weight"]), style["font_style"])
     if font is None:
         return None
+    embedded = stamp_fonts.embedded_font(font)
+    if not embedded.covers(box.text) or abs(embedded.width(box.text, float(style["font_size"])) - box.width) > 0.01:
+        return None  # not the font WeasyPrint drew with (or it kerns): a stamp would not match
     block = ancestors[-2]
     align = {"start": "left", "end": "right", "justify": "left"}.get(style["text_align_all"], style["text_align_all"])
     if align not in ("left", "center", "right"):
