@@ -4,8 +4,12 @@ A stored certificate was 0.27× the throughput of a static file (issue 21): most
 the session, the account, the dealer and the certificate rows, the request hooks and the response
 hooks. A valid signed link (``signed_links``) needs none of it, so this wrapper answers it straight
 from storage (ETag/304 on the content hash, ranges, or the reverse proxy's X-Accel-Redirect /
-X-Sendfile). Anything else — a bad, altered or expired link, a missing file — falls through to the
-Flask view of the same path, which answers with a translated message.
+X-Sendfile). Anything else — a bad, altered or expired link, a revoked certificate, a missing
+file — falls through to the Flask view of the same path, which answers with a translated message.
+
+Revocation must refuse a link at once, not when it expires: the one query a valid link costs is
+the certificate's ``revoked_at`` by primary key (``signed_links.revoked_or_gone``), on a pooled
+connection, still with no session, account or request hooks.
 """
 from __future__ import annotations
 
@@ -19,16 +23,24 @@ class SignedCertificateFiles:
         self.app = app
         self.wsgi_app = wsgi_app
         self._store = None
+        self._engine = None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if not path.startswith(signed_links.PREFIX) or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
         try:
-            _certificate_id, serial, sha256 = signed_links.verify(
+            certificate_id, serial, sha256 = signed_links.verify(
                 self.app.config["SECRET_KEY"], path[len(signed_links.PREFIX):])
         except signed_links.LinkRefused:
             return self.wsgi_app(environ, start_response)  # the view explains, in the user's language
+        if self._engine is None:
+            from lms.extensions import db
+
+            with self.app.app_context():
+                self._engine = db.engine
+        if signed_links.revoked_or_gone(self._engine, certificate_id):
+            return self.wsgi_app(environ, start_response)  # the view answers 410 with a clear page
         response = self._response(environ, serial, sha256)
         if response is None:
             return self.wsgi_app(environ, start_response)

@@ -18,12 +18,13 @@ import threading
 import sqlalchemy as sa
 from flask import current_app
 
-from lms.certificates import storage
+from lms.certificates import stamping, storage
 from lms.certificates.issuing import IssueOutcome, certificate_info, course_dict, issue_certificate
 from lms.certificates.models import Certificate
 from lms.certificates.render import (
     certificate_context, default_labels, default_template_source, named_template_source, render_certificate,
 )
+from lms.certificates.qr import qr_svg_data_uri
 from lms.certificates.runtime import runtime, verify_url
 from lms.certificates.signing import sign_pdf
 from lms.coordination import heartbeat, leases, wakeup
@@ -42,13 +43,28 @@ def render_signed_pdf(*, course: dict, values: dict) -> bytes:
     """Render the course's template (a plugin's or the default) with plain values and sign it."""
     template = (plugin_manager().hook.lms_certificate_template(course=course)
                 or named_template_source(course.get("certificate_template")) or default_template_source())
-    context = certificate_context(labels=default_labels(values["locale"]), **values)
+    return signed_certificate_pdf(template, values, runtime().pdf_signer)
+
+
+def signed_certificate_pdf(template: str, values: dict, signer) -> bytes:
+    """The signed PDF of ``template`` with ``values`` (``certificate_context``'s arguments).
+
+    The course's page is laid out once per process (``stamping``) and each learner's values are
+    stamped on it and signed in one incremental update; only what a stamp cannot show exactly (a
+    name that would wrap, a letter outside the embedded fonts) is rendered in full by WeasyPrint.
+    """
     from lms.observability.metrics import timed_certificate_step
 
+    context = certificate_context(labels=default_labels(values["locale"]), qr=False, **values)
+    with timed_certificate_step("stamp"):
+        signed = stamping.stamp_and_sign(template, context, signer)
+    if signed is not None:
+        return signed
+    context["qr_data_uri"] = qr_svg_data_uri(values["verify_url"])
     with timed_certificate_step("render"):
         pdf = render_certificate(template, context)
     with timed_certificate_step("sign"):
-        return sign_pdf(pdf, runtime().pdf_signer)
+        return sign_pdf(pdf, signer)
 
 
 def claim_renders(claim_id: str, limit: int, certificate_id: int | None = None) -> list[int]:

@@ -120,11 +120,18 @@ def _babel_locale(ctx) -> str:
         return "en"
 
 
+class Placeholder:
+    """A placeholder date or score of a prepared page (``stamping``): the filters show ``shown``."""
+    shown = ""
+
+
 @jinja2.pass_context
 def _format_date_filter(ctx, value) -> str:
     """Jinja filter: a date in the certificate's locale, e.g. "15 марта 2026 г." or "March 15, 2026"."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Placeholder):
+        return value.shown
     if not isinstance(value, datetime.date):
         raise jinja2.TemplateRuntimeError(f"format_date expects a date, got {type(value).__name__}")
     if isinstance(value, datetime.datetime):
@@ -137,6 +144,8 @@ def _format_score_filter(ctx, value) -> str:
     """Jinja filter: a 0–100 score as a percentage in the certificate's locale ("92,5%" in Russian)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Placeholder):
+        return value.shown
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise jinja2.TemplateRuntimeError(f"format_score expects a number, got {type(value).__name__}")
     fraction = Decimal(str(value)) / 100
@@ -207,8 +216,11 @@ def certificate_context(
     issuer_name: str,
     locale: str = "ru",
     labels: dict | None = None,
+    qr: bool = True,
 ) -> dict:
-    """Build the documented template context, QR code included, from the values frozen at issue."""
+    """Build the documented template context, QR code included, from the values frozen at issue.
+
+    ``qr=False`` leaves ``qr_data_uri`` empty, for a prepared page (``stamping``) that draws the QR code itself."""
     return {
         "learner_name": learner_name,
         "dealer_name": dealer_name,
@@ -219,7 +231,7 @@ def certificate_context(
         "score": score,
         "serial": serial,
         "verify_url": verify_url,
-        "qr_data_uri": qr_svg_data_uri(verify_url),
+        "qr_data_uri": qr_svg_data_uri(verify_url) if qr else "",
         "issuer_name": issuer_name,
         "locale": locale,
         "labels": labels if labels is not None else default_labels(locale),

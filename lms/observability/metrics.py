@@ -47,7 +47,8 @@ class PortalMetrics:
             ["status"], buckets=AUTOSAVE_BUCKETS, registry=None)
         self.certificate_seconds = Histogram(
             "lms_certificate_pdf_step_duration_seconds",
-            "Time of one step of making a certificate PDF: render (WeasyPrint) or sign (pyHanko).",
+            "Time of one step of making a certificate PDF: stamp (a prepared page, signed), or, when a stamp "
+            "cannot show it, render (WeasyPrint) and sign (pyHanko).",
             ["step"], buckets=CERTIFICATE_BUCKETS, registry=None)
 
     def collectors(self):
@@ -115,7 +116,7 @@ def observe_request(response):
 
 @contextmanager
 def timed_certificate_step(step: str):
-    """Observe how long the block takes as certificate PDF step ``step`` (``render`` or ``sign``)."""
+    """Observe how long the block takes as certificate PDF step ``step`` (``stamp``, ``render`` or ``sign``)."""
     started = time.perf_counter()
     try:
         yield

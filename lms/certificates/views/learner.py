@@ -91,13 +91,15 @@ def signed_file(tail: str):
     """A signed link the fast path (``fast_download``) did not answer: refused, or served here when the
     fast path is not installed. No sign-in: the signature proves access was checked."""
     try:
-        _certificate_id, serial, sha256 = signed_links.verify(current_app.config["SECRET_KEY"], tail)
+        certificate_id, serial, sha256 = signed_links.verify(current_app.config["SECRET_KEY"], tail)
     except signed_links.LinkRefused as refused:
         if refused.reason == "expired":
             abort(410, description=_("This download link has expired. Open your certificates page again "
                                      "for a new one."))
         abort(403, description=_("This download link is not valid (it was changed or cut short). Open "
                                  "your certificates page again for a new one."))
+    if signed_links.revoked_or_gone(db.session, certificate_id):
+        abort(410, description=_("This certificate has been revoked, so its download link no longer works."))
     if not storage.pdf_exists(sha256):
         abort(404, description=_("The certificate file is missing. Ask a manager to re-issue it."))
     return storage.send_pdf(sha256, download_name=_("Certificate %(serial)s", serial=serial) + ".pdf")
