@@ -178,3 +178,21 @@ def test_error_pages_in_embedded_mode_use_the_embedded_layout(client):
     assert response.status_code == 404
     assert 'class="site-header"' not in response.get_data(as_text=True)
     assert frame_ancestors(response) == f"frame-ancestors {RSA_PARENT}"
+
+
+def test_embedded_pages_get_a_compact_navigation_of_courses_certificates_and_language(client):
+    launch(client, rs_token())
+    html = client.get("/courses/", base_url=HTTPS, headers=IFRAME).get_data(as_text=True)
+    nav = html.split('<nav class="embed-nav"', 1)[1].split("</nav>", 1)[0]
+    assert 'class="site-header"' not in html and 'aria-label="Разделы обучения"' in nav
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav)
+    assert links == [("/courses/", ' aria-current="page"', "Курсы"), ("/certificates/", "", "Мои сертификаты")]
+    assert 'name="locale" value="en"' in nav and 'name="csrf_token"' in nav
+    token = re.search(r'name="csrf_token" value="([^"]+)"', nav).group(1)
+    own_page = {**IFRAME, "Sec-Fetch-Site": "same-origin", "Referer": f"{HTTPS}/courses/", "Origin": HTTPS}
+    switched = client.post("/locale", data={"locale": "en", "next": "/certificates/", "csrf_token": token},
+                           base_url=HTTPS, headers=own_page)
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/certificates/")
+    html = client.get("/certificates/", base_url=HTTPS, headers=IFRAME).get_data(as_text=True)
+    nav = html.split('<nav class="embed-nav"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="/certificates/" aria-current="page">My certificates</a>' in nav and ">Русский<" in nav

@@ -10,6 +10,7 @@ from lms.courses import queries
 from lms.courses.access import can_edit_courses, course_visible_to
 from lms.courses.models import Course, CourseAsset, CourseCompletionRecord, Lesson
 from lms.courses.progress import complete_lesson, start_lesson
+from lms.courses.rendering import lesson_body_html
 from lms.courses.services import asset_key, embed_hosts, embeddable_url
 from lms.courses.uploads import IMAGE_KINDS, VIDEO_KINDS
 from lms.courses.views import bp
@@ -82,8 +83,10 @@ def lesson_page(slug: str, lesson_slug: str):
     ordered = [l for section in sections for l in section.lessons]
     index = next(i for i, l in enumerate(ordered) if l.id == lesson.id)
     assets = {a.name: a for a in db.session.scalars(sa.select(CourseAsset).where(CourseAsset.course_id == course.id))}
+    done = sum(1 for l in ordered if progress.get(l.id) and progress[l.id].completed_at)
     response = render_template(
         "courses/lesson.html", course=course, lesson=lesson, sections=sections, progress=progress,
+        body_html=lesson_body_html(lesson.body_html, lesson.title), done=done, total=len(ordered),
         previous=ordered[index - 1] if index > 0 else None,
         following=ordered[index + 1] if index + 1 < len(ordered) else None,
         file_asset=assets_by_id(assets).get(lesson.file_asset_id),
