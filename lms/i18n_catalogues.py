@@ -5,6 +5,7 @@ their translations beside them (as plugins must) and the core catalogue stays th
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -13,8 +14,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None}
-CORE_PACKAGES = ("auth", "admin", "portal")
-CORE_TEMPLATES = ("base.html", "_macros", "auth", "admin", "portal", "errors")
+# The shared question fields and the storage service have no catalogue of their own: the core's.
+CORE_PACKAGES = ("auth", "admin", "portal", "question_fields", "storage")
+CORE_TEMPLATES = ("base.html", "_macros", "auth", "admin", "portal", "errors", "question_fields")
 # Domains whose pages live in template folders of other names.
 EXTRA_TEMPLATE_FOLDERS = {"sso": ("sso", "embed"), "api": ("api",), "webhooks": ("webhooks",)}
 
@@ -94,7 +96,15 @@ def update_catalogues() -> dict[Path, int]:
             else:
                 po_path.parent.mkdir(parents=True, exist_ok=True)
                 catalog = Catalog(locale=locale)
-            catalog.update(template, no_fuzzy_matching=True)
+            # A copy per locale: update() adds the template's new Message objects themselves, so the
+            # Russian catalogue's filled-in strings would otherwise land in the English one too.
+            catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+            # Nothing is dropped: many texts are plain strings in tables (error messages, token
+            # problems) translated where they are shown, so the extractor never sees them; a text
+            # that is really gone is deleted by hand.
+            for message in list(catalog.obsolete.values()):
+                catalog[message.id] = message
+            catalog.obsolete.clear()
             for message in catalog:  # a text that moved from one catalogue to another keeps its translation
                 if message.id and not message.string and (locale, message.id) in known:
                     message.string = known[locale, message.id]
