@@ -95,3 +95,11 @@ def test_every_report_makes_a_constant_number_of_queries(app, login_as, query_co
     few = counts()
     grow(app, 20)
     assert counts() == few
+
+
+def test_overview_draws_coverage_and_activity_charts(login_as, data):
+    html = login_as("manager").get("/reports/").get_data(as_text=True)
+    coverage, activity = html.split('id="activity-heading"')
+    assert coverage.count("<svg") == 1 and "Безопасность" in coverage  # a bar per certifying course
+    assert activity.count("<svg") == 1 and "Активные слушатели" in activity
+    assert html.index("<svg") < html.index("<table")  # the charts come before the dealers' table

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from lms.auth.models import Dealer, Role, tier_label
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.extensions import db
-from lms.reports import activity, coverage
+from lms.reports import activity, coverage, snapshots
 from lms.reports.charts import activity_chart, coverage_chart
 from lms.reports.queries import dealer_staff, dealer_staff_counts
 from lms.reports.scope import Scope
@@ -18,6 +18,7 @@ from lms.reports.views.helpers import (MAX_DAYS, column_counts, coverage_links, 
 from lms.timeutil import utcnow
 
 PDF_MAX_ROWS = 30
+OVERVIEW_WEEKS = 12
 
 
 def dealers_table(rows: list[dict]) -> Table:
@@ -37,16 +38,20 @@ def overview(fmt: str | None = None):
     table = dealers_table(dealer_staff_counts())
     if fmt:
         return download([table], fmt, "dealers")
-    return render_template("reports/overview.html", table=table, scope=Scope())
+    scope = Scope()
+    coverage_table = course_coverage_table(scope, snapshots.COVERAGE_DAYS)
+    weeks, _computed_at = snapshots.weekly(scope, OVERVIEW_WEEKS)
+    return render_template("reports/overview.html", table=table, scope=scope, days=snapshots.COVERAGE_DAYS,
+                           coverage_svg=coverage_chart(coverage_table), activity_svg=activity_chart(weeks))
 
 
-def dealer_coverage_table(scope, days: int) -> Table:
-    """Coverage of one dealer per certifying course (one query for columns, one for counts)."""
+def course_coverage_table(scope, days: int) -> Table:
+    """Coverage per certifying course within ``scope`` (one query for columns, one for counts); for
+    all dealers over the usual 30 days, the worker's snapshot when it is fresh."""
     from flask import url_for
 
-    now = utcnow()
     columns = coverage.columns("course")
-    summary = coverage.summary_by_column(scope, "course", now, days)
+    summary, _computed_at = snapshots.coverage_summary(scope, "course", days)
     labels = state_labels()
     rows, links = [], []
     for key, title in columns:
@@ -74,7 +79,7 @@ def dealer(dealer_id: int, fmt: str | None = None):
     scope = dealer_scope(dealer_id)
     dealer = db.session.get(Dealer, dealer_id) or abort(404)
     days = int_arg("days", 30, 0, MAX_DAYS)
-    tables = [dealer_coverage_table(scope, days), staff_table(dealer_id)]
+    tables = [course_coverage_table(scope, days), staff_table(dealer_id)]
     if fmt:
         return download(tables, fmt, f"dealer-{dealer_id}")
     weeks = activity.weekly(scope, utcnow(), 12)
@@ -92,7 +97,7 @@ def dealer_pdf(dealer_id: int):
     scope = dealer_scope(dealer_id)
     dealer = db.session.get(Dealer, dealer_id) or abort(404)
     days = int_arg("days", 30, 0, MAX_DAYS)
-    table = dealer_coverage_table(scope, days)
+    table = course_coverage_table(scope, days)
     # WeasyPrint lays out about a thousand table cells per second: print the courses that matter
     # (someone certified, most urgent first) and sum up the rest, so the PDF stays under a second.
     held = sorted((row for row in table.rows if row[2] + row[3] + row[4]),
