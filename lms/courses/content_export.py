@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from lms.courses.content_files import AssetSource, CourseSource, LessonSource
+from lms.courses.content_files import AssetSource, CourseSource, LessonSource, PackageFileSource
 
 
 def _open_local(asset: AssetSource) -> BinaryIO:
@@ -72,11 +72,12 @@ def lesson_text(lesson: LessonSource) -> str:
 
 
 def write_course_dir(course: CourseSource, content_root: str | Path,
-                     open_asset: Callable[[AssetSource], BinaryIO] | None = None) -> Path:
+                     open_asset: Callable[[AssetSource], BinaryIO] | None = None,
+                     open_package: Callable[[PackageFileSource], BinaryIO] | None = None) -> Path:
     """Write ``course`` as ``<content_root>/<slug>/`` in the format ``load_course_dir`` reads; return that folder.
 
     ``open_asset`` reads an asset's bytes (from the portal's storage when exporting a stored course);
-    by default each asset's ``path`` is a local file.
+    by default each asset's ``path`` is a local file; ``open_package`` likewise for package zips.
 
     Refuses (FileExistsError) to write into a non-empty folder, so an export never mixes with old files.
     """
@@ -95,5 +96,8 @@ def write_course_dir(course: CourseSource, content_root: str | Path,
         destination = target / "assets" / asset.name
         destination.parent.mkdir(parents=True, exist_ok=True)
         with (open_asset or _open_local)(asset) as source, open(destination, "wb") as copy:
+            shutil.copyfileobj(source, copy, 1024 * 1024)
+    for package in course.packages:
+        with (open_package or _open_local)(package) as source, open(target / package.file_name, "wb") as copy:
             shutil.copyfileobj(source, copy, 1024 * 1024)
     return target

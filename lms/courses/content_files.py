@@ -6,6 +6,7 @@ Layout of one course; the folder name is the course slug (``[a-z0-9]+(-[a-z0-9]+
     content/<slug>/NN-<lesson-slug>.md     lessons, NN = 2 or 3 digits
     content/<slug>/assets/…                images, PDFs, slides, videos, attachments
     content/<slug>/<quiz>.gift             the course's exams, if any
+    content/<slug>/NN-<slug>.zip           e-learning packages (SCORM 1.2/2004, cmi5, Tin Can); see docs/features.md
 
 Other files and folders (``README.md``, ``sources/`` for originals of generated assets, dot files) are
 ignored; any other ``*.md`` is an error, so a misnamed lesson is never silently dropped.
@@ -55,6 +56,7 @@ from pathlib import Path
 from lms.courses.content_sources import (  # noqa: F401
     ContentProblem,
     ContentError,
+    PackageFileSource,
     AssetSource,
     LessonSource,
     SectionSource,
@@ -71,6 +73,7 @@ from lms.courses.uploads import KIND_EXTENSIONS, SLIDE_KINDS, VIDEO_KINDS, detec
 LESSON_KINDS = ("markdown", "pdf", "video", "attachment")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LESSON_FILE_RE = re.compile(r"^(\d{2,3})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+PACKAGE_FILE_RE = re.compile(r"^\d{2,3}-[a-z0-9]+(?:-[a-z0-9]+)*\.zip$")
 
 
 def _load_assets(course_dir: Path, problems: Problems) -> dict[str, AssetSource]:
@@ -191,6 +194,18 @@ def _lesson_files(course_dir: Path, problems: Problems) -> list[Path]:
     return files
 
 
+def _package_files(course_dir: Path, problems: Problems) -> tuple[PackageFileSource, ...]:
+    """The package zips; their content is checked on import by the e-learning pipeline (lms.courses.content_sync)."""
+    packages = []
+    for path in sorted(course_dir.glob("*.zip")):
+        if PACKAGE_FILE_RE.match(path.name) and path.is_file() and not path.is_symlink():
+            with open(path, "rb") as stream:
+                packages.append(PackageFileSource(path.name, hashlib.file_digest(stream, "sha256").hexdigest(), path))
+        else:
+            problems.add(path, None, "A package file must be a plain file named NN-slug.zip (e.g. 08-golf.zip).")
+    return tuple(packages)
+
+
 def _build_sections(course_dir, sections_table, lessons: dict, text, problems) -> tuple[SectionSource, ...]:
     toml_path = course_dir / "course.toml"
     if sections_table is None:
@@ -254,13 +269,14 @@ def _load_course(course_dir: Path, problems: Problems, check_quiz: QuizChecker |
     for slug in {s for s in slugs if slugs.count(s) > 1}:
         problems.add(course_dir, None, "Two lesson files share the slug “%(slug)s”.", slug=slug)
     sections = _build_sections(course_dir, values["sections"], lessons, text, problems)
+    packages = _package_files(course_dir, problems)
     if len(problems.items) > start:
         return None
     return CourseSource(course_dir.name, values["title"], values["description"], values["language"], values["published"],
                         targeting, validity, exams[0] if exams else None, sections,
                         tuple(assets[name] for name in sorted(assets)), course_dir,
                         product_line=(values["product_line"] or "").strip() or None, certificate_template=template,
-                        extra_exams=exams[1:])
+                        extra_exams=exams[1:], packages=packages)
 
 
 def load_course_dir(path: str | Path, *, check_quiz: QuizChecker | None = None) -> CourseSource:

@@ -39,6 +39,15 @@ class AssetSource:
 
 
 @dataclass(frozen=True)
+class PackageFileSource:
+    """An e-learning package zip (SCORM, cmi5, Tin Can) named ``NN-slug.zip`` in the course folder."""
+
+    file_name: str
+    sha256: str
+    path: Path = field(compare=False)
+
+
+@dataclass(frozen=True)
 class LessonSource:
     file_name: str
     slug: str
@@ -112,6 +121,8 @@ class CourseSource:
     certificate_template: str | None = None  # a template under templates/certificates/pdf/, None: the default
     # ``quiz`` is the course's first exam; these are the others, in order ([[quiz]] in course.toml).
     extra_exams: tuple[QuizSource, ...] = ()
+    # E-learning package zips, in file-name order; each becomes its own section after the lessons.
+    packages: tuple[PackageFileSource, ...] = ()
 
     @property
     def exams(self) -> tuple[QuizSource, ...]:

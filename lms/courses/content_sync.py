@@ -16,7 +16,7 @@ from lms import storage
 from lms.courses.content_export import write_course_dir
 from lms.courses.content_files import (
     AssetSource, ContentError, ContentProblem, CourseSource, LessonSource, QuizSource, SectionSource, Targeting,
-    DrawSource,
+    DrawSource, PackageFileSource,
     SLUG_RE, load_content_root,
 )
 from lms.courses.models import Course, CourseSection, LearningPath, Lesson
@@ -48,14 +48,40 @@ def quiz_content():
     return optional_module("lms.quizzes.content")
 
 
+def elearning_content():
+    """``lms.elearning.content_packages`` when the e-learning domain is loaded, else None."""
+    if plugin_manager().get_plugin("lms.elearning.hooks") is None:
+        return None
+    return optional_module("lms.elearning.content_packages")
+
+
+def _package_slugs(packages, course_id: int) -> set[str]:
+    ids = packages.package_lesson_ids(course_id)
+    return set(db.session.scalars(sa.select(Lesson.slug).where(Lesson.id.in_(ids)))) if ids else set()
+
+
 def _validate_extra(courses: list[CourseSource], root: Path) -> tuple[list[ContentProblem], dict]:
     """Checks that need the app: dealers exist, video hosts allowed, assets pass the upload checks."""
     problems: list[ContentProblem] = []
     checks: dict[tuple[str, str], UploadCheck] = {}
     tax_ids = set(db.session.scalars(sa.select(Dealer.tax_id).where(Dealer.tax_id.is_not(None))))
     limits = upload_limits()
+    packages = elearning_content()
     for course in courses:
         toml_name = f"{course.slug}/course.toml"
+        existing = find_course(course.slug) if packages else None
+        taken = _package_slugs(packages, existing.id) if existing is not None else set()
+        for lesson in course.lessons:
+            if lesson.slug in taken:
+                problems.append(ContentProblem(f"{course.slug}/{lesson.file_name}", None, N_(
+                    "The lesson slug “%(slug)s” is taken by an e-learning package's lesson of the course."),
+                    {"slug": lesson.slug}))
+        for package in course.packages:
+            # The upload page's checks (zip, XML, sizes), before anything is stored.
+            problem = packages.package_problem(package.path) if packages else N_(
+                "E-learning packages cannot be imported: the e-learning domain is not enabled.")
+            if problem:
+                problems.append(ContentProblem(f"{course.slug}/{package.file_name}", None, problem, {}))
         for tax_id in course.targeting.dealers:
             if tax_id not in tax_ids:
                 problems.append(ContentProblem(toml_name, None, N_("No dealer has the tax ID “%(tax_id)s”."),
@@ -179,8 +205,15 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
     for asset in list(course.assets):
         if asset.name not in assets:
             course.assets.remove(asset)
-    _sync_sections(course, source.sections, assets)
+    packages = elearning_content()
+    package_lessons = packages.package_lesson_ids(course.id) if packages and course.id else set()
+    _sync_sections(course, source.sections, assets, package_lessons)
     db.session.flush()
+    packages_changed = bool(packages) and packages.sync_course_packages(
+        course, [(p.file_name, p.sha256, p.path) for p in source.packages])
+    if packages_changed:
+        db.session.expire(course, ["sections"])
+        _place_package_sections(course, len(source.sections), packages.package_lesson_ids(course.id))
     render_course(course)
     if quiz_module is not None and source.exams:
         quiz_module.sync_course_quizzes(course.id, [(quiz.text, {
@@ -193,18 +226,36 @@ def _sync_course(source: CourseSource, checks, dealers: dict, quiz_module) -> Im
         publish_course(course)
     elif not source.published and course.published:
         course.published = False
-    changed = changed or created or bool(db.session.dirty or db.session.new or db.session.deleted)
+    changed = changed or created or packages_changed or bool(db.session.dirty or db.session.new or db.session.deleted)
     db.session.flush()
     return ImportResult(source.slug, created, changed)
 
 
-def _sync_sections(course: Course, sections: tuple[SectionSource, ...], assets: dict) -> None:
-    """Match sections by position and lessons by slug, so learners' progress survives an update."""
-    lessons = {lesson.slug: lesson for section in course.sections for lesson in section.lessons}
-    while len(course.sections) < len(sections):
-        course.sections.append(CourseSection(title="", position=len(course.sections)))
+def _is_package_section(section: CourseSection, package_lessons: set[int]) -> bool:
+    return bool(section.lessons) and all(lesson.id in package_lessons for lesson in section.lessons)
+
+
+def _place_package_sections(course: Course, first: int, package_lessons: set[int]) -> None:
+    """Package sections come after the sections of the course's files, in import order."""
+    own = [s for s in course.sections if _is_package_section(s, package_lessons)]
+    for position, section in enumerate(sorted(own, key=lambda s: s.id), first):
+        assign(section, position=position)
+
+
+def _sync_sections(course: Course, sections: tuple[SectionSource, ...], assets: dict,
+                   package_lessons: set[int] = frozenset()) -> None:
+    """Match sections by position and lessons by slug, so learners' progress survives an update.
+
+    Sections holding only e-learning package lessons (``package_lessons``) are not the files' sections: kept as they are.
+    """
+    file_sections = [s for s in course.sections if not _is_package_section(s, package_lessons)]
+    lessons = {lesson.slug: lesson for section in file_sections for lesson in section.lessons
+               if lesson.id not in package_lessons}
+    while len(file_sections) < len(sections):
+        file_sections.append(CourseSection(title="", position=len(file_sections)))
+        course.sections.append(file_sections[-1])
     kept = set()
-    for position, (section, section_source) in enumerate(zip(course.sections, sections)):
+    for position, (section, section_source) in enumerate(zip(file_sections, sections)):
         assign(section, title=section_source.title, position=position)
         for lesson_position, lesson_source in enumerate(section_source.lessons):
             lesson = lessons.get(lesson_source.slug)
@@ -218,8 +269,9 @@ def _sync_sections(course: Course, sections: tuple[SectionSource, ...], assets: 
     for slug, lesson in lessons.items():
         if slug not in kept:
             lesson.section.lessons.remove(lesson)
-    for section in course.sections[len(sections):]:
+    for section in file_sections[len(sections):]:
         course.sections.remove(section)
+    _place_package_sections(course, len(sections), package_lessons)
 
 
 def _sync_lesson(lesson: Lesson, source: LessonSource, position: int, assets: dict) -> None:
@@ -245,7 +297,10 @@ def course_source(course: Course) -> CourseSource:
                           tuple(sorted(tax_ids[d] for d in dealer_ids if tax_ids.get(d))))
     number = 0
     sections = []
-    for section in course.sections:
+    packages = elearning_content()
+    package_lessons = packages.package_lesson_ids(course.id) if packages else set()
+    # Package lessons are no .md files: their zips are written instead (those kept, see _package_sources).
+    for section in (s for s in course.sections if not _is_package_section(s, package_lessons)):
         lessons = []
         for lesson in section.lessons:
             number += 1
@@ -271,7 +326,14 @@ def course_source(course: Course) -> CourseSource:
     return CourseSource(course.slug, course.title, course.description, course.language, course.published, targeting,
                         course.certificate_validity_months, exams[0] if exams else None, tuple(sections), assets, Path("."),
                         product_line=course.product_line, certificate_template=course.certificate_template,
-                        extra_exams=tuple(exams[1:]))
+                        extra_exams=tuple(exams[1:]), packages=_package_sources(course.id))
+
+
+def _package_sources(course_id: int) -> tuple[PackageFileSource, ...]:
+    """Package zips kept from earlier imports; the path is the sha256 ``export_course`` opens in the storage."""
+    packages = elearning_content()
+    return tuple(PackageFileSource(name, sha256, Path(sha256))
+                 for name, sha256 in (packages.exported_files(course_id) if packages else ()))
 
 
 def export_course(slug: str, directory: str | Path) -> Path:
@@ -280,4 +342,5 @@ def export_course(slug: str, directory: str | Path) -> Path:
     if course is None:
         raise LookupError(slug)
     return write_course_dir(course_source(course), directory,
-                            open_asset=lambda asset: storage.backend().open(asset.path.as_posix()))
+                            open_asset=lambda asset: storage.backend().open(asset.path.as_posix()),
+                            open_package=lambda package: elearning_content().open_original(package.sha256))
