@@ -7,7 +7,6 @@ certificate follow the usual rules.
 """
 from __future__ import annotations
 
-import functools
 import re
 
 import sqlalchemy as sa
@@ -268,61 +267,3 @@ def evaluate_lesson(user_id: int, package_id: int, lesson_id: int | None) -> boo
     if done:
         complete_lesson(user_id, lesson_id)
     return done
-
-
-def quick_commit(launch_id: int, user_id: int, session_token: str, item: str, cmi: dict[str, str],
-                 finished: bool) -> dict | None:
-    """The common commit (bookmark, suspend data, time; no status or score change) as ONE statement.
-
-    Returns the answer, or None when the commit needs the full path (``record_commit``): it ends the
-    session, reports a result that may complete the lesson, or the attempt does not exist yet.
-    """
-    values = summary(cmi, "1.2" if "cmi.core.lesson_status" in cmi else "2004", None)
-    if any(key.startswith("adl.data.") for key in cmi):
-        return None  # shared data stores are written by the full path
-    if finished or values["completion_status"] == "completed" or values["success_status"] != "unknown" \
-            or values["score_raw"] is not None or values["score_scaled"] is not None:
-        return None
-    parameters = {"p_launch_id": launch_id, "p_user_id": user_id, "p_item": item[:1000], "p_cmi": cmi,
-                  "p_completion_status": values["completion_status"][:20],
-                  "p_location": values["location"][:1000], "p_session": values["session_seconds"],
-                  "p_updated_at": utcnow(), "p_token": session_token, "p_now": utcnow()}
-    statement = quick_commit_statement()
-    if db.session.execute(statement, parameters).rowcount != 1:
-        return None
-    return {"result": True, "completion_status": values["completion_status"], "success_status": "unknown"}
-
-
-@functools.cache
-def quick_commit_statement():
-    """Built once, so SQLAlchemy's compiled cache serves every commit (fresh aliases would miss it)."""
-    from lms.auth.models import Dealer, User
-    from lms.auth.sessions import live_session
-    from lms.elearning.models import ElearningLaunch
-
-    attempt, launch = ScormAttempt.__table__, ElearningLaunch.__table__
-    users, dealers = User.__table__, Dealer.__table__
-    unit, launch_unit = ElearningUnit.__table__.alias("u"), ElearningUnit.__table__.alias("launch_unit")
-    user_id = sa.bindparam("p_user_id")
-    # The learner's latest attempt on the named item of the launch's package, only the launch's
-    # owner's, and only while the account, its dealer and the sign-in session are live (the view
-    # skips loading the account, as the quiz autosave does).
-    target = (sa.select(attempt.c.id)
-              .join(unit, unit.c.id == attempt.c.unit_id)
-              .join(launch_unit, launch_unit.c.package_id == unit.c.package_id)
-              .join(launch, launch.c.unit_id == launch_unit.c.id)
-              .join(users, users.c.id == attempt.c.user_id)
-              .outerjoin(dealers, dealers.c.id == users.c.dealer_id)
-              .where(launch.c.id == sa.bindparam("p_launch_id"), launch.c.user_id == user_id,
-                     attempt.c.user_id == user_id, unit.c.identifier == sa.bindparam("p_item"),
-                     users.c.active.is_(True), sa.or_(dealers.c.id.is_(None), dealers.c.active.is_(True)),
-                     live_session(user_id, sa.bindparam("p_token"), sa.bindparam("p_now", type_=sa.DateTime())))
-              .order_by(attempt.c.number.desc()).limit(1).scalar_subquery())
-    session = sa.bindparam("p_session", type_=sa.Float)
-    return (sa.update(attempt).where(attempt.c.id == target).values(
-        cmi=sa.bindparam("p_cmi", type_=sa.JSON), completion_status=sa.bindparam("p_completion_status"),
-        location=sa.bindparam("p_location"),
-        total_seconds=attempt.c.total_seconds + sa.case((attempt.c.session_seconds < session,
-                                                         session - attempt.c.session_seconds), else_=0.0),
-        session_seconds=session, commits=attempt.c.commits + 1, updated_at=sa.bindparam("p_updated_at"))
-        .execution_options(synchronize_session=False))

@@ -20,7 +20,8 @@ from lms.elearning import scorm_reports
 from lms.elearning.scorm_runtime import SCORM_KINDS
 from lms.elearning.scorm_state import sequencer_for, start_item
 from lms.elearning.runtime import find_method
-from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, quick_commit, settings_of
+from lms.elearning.scorm_quick_commit import quick_commit
+from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, settings_of
 from lms.events import commit
 from lms.extensions import db
 
@@ -92,8 +93,9 @@ def launch(package_id: int):
 @bp.route("/launches/<int:launch_id>/runtime/<method>", methods=["POST"])
 @session_login_required
 def runtime_call(launch_id: int, method: str):
-    """The bridge's SCORM calls; a commit that moves no status is one UPDATE (the hot path: every
-    learner's SCO commits every 30 s), the others go through the registered handlers."""
+    """The bridge's SCORM calls; a commit that moves no status is one UPDATE in its own transaction
+    (the hot path: every learner's SCO commits every 30 s; see scorm_quick_commit), the others go
+    through the registered handlers."""
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
     if method == "scorm_commit" and isinstance(data.get("item"), str):
@@ -103,8 +105,7 @@ def runtime_call(launch_id: int, method: str):
             return jsonify({"result": False, "error": str(refused)})
         answer = quick_commit(launch_id, g.lms_user_id, g.lms_session_token, data["item"], cmi,
                               data.get("finished") is True)
-        if answer is not None:
-            commit()
+        if answer is not None:  # stored and committed by its one statement
             return jsonify(answer)
     if not current_user.is_authenticated:  # loads the account and checks its session, as login_required
         return current_app.login_manager.unauthorized()

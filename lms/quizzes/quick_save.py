@@ -12,8 +12,8 @@ ORM session. Here the checks move into the statement itself::
     ON CONFLICT (slot_id) DO UPDATE … WHERE the stored answer's client_seq is not above :seq
     RETURNING slot_id
 
-run on a connection of its own: on PostgreSQL in autocommit, straight on the pooled psycopg
-connection (one round trip: it skips the pool's ping and goes again on a dropped connection
+run on a connection of its own (lms.driver_sql): on PostgreSQL in autocommit, straight on the pooled
+psycopg connection (one round trip: it skips the pool's ping and goes again on a dropped connection
 instead), on SQLite in a queued ``BEGIN IMMEDIATE``. On PostgreSQL the saves of one process that
 arrive while a statement runs share the next one and its commit (``save_batches``): the same
 checks, row by row, over ``unnest`` of their parameters. The page names the question version of each
@@ -37,7 +37,7 @@ from functools import partial
 import sqlalchemy as sa
 from flask import current_app
 
-from lms.database import unpinged_checkout
+from lms.driver_sql import DriverStatement, run_on_postgresql, run_on_sqlite
 from lms.extensions import db
 from lms.quizzes.attempts import answer_upsert, grace, learners_attempt
 from lms.quizzes.models import Answer, Attempt, AttemptSlot, QuestionVersion
@@ -85,7 +85,7 @@ def save_answer_quickly(attempt_id: int, user_id: int, position: int, version_id
     if engine.dialect.name == "postgresql":
         return _batches(engine).save((attempt_id, position), row)
     upsert = _statements(engine.dialect)["one"]
-    return _upsert_on_sqlite(engine, upsert.sql, upsert.parameters(**row)) is not None
+    return run_on_sqlite(engine, upsert.sql, upsert.parameters(**row), _first) is not None
 
 
 def _batches(engine) -> SaveBatches:
@@ -101,51 +101,19 @@ def _save_rows_on_postgresql(engine, statements: dict, rows: list[dict]) -> set[
     """The indexes of ``rows`` saved: one row by the one-row statement, several by the batch statement."""
     if len(rows) == 1:
         one = statements["one"]
-        return {0} if _upsert_on_postgresql(engine, one.sql, one.parameters(**rows[0])) else set()
+        return {0} if run_on_postgresql(engine, one.sql, one.parameters(**rows[0]), _all) else set()
     batch = statements["batch"]
     columns = {f"{name}s": [row[name] for row in rows] for name in _BATCH_COLUMNS if name != "n"}
-    saved = _upsert_on_postgresql(engine, batch.sql, batch.parameters(ns=list(range(len(rows))), **columns))
+    saved = run_on_postgresql(engine, batch.sql, batch.parameters(ns=list(range(len(rows))), **columns), _all)
     return {number for (number,) in saved}
 
 
-def _upsert_on_postgresql(engine, sql: str, parameters: dict):
-    """One round trip, in autocommit, on the pooled psycopg connection itself.
-
-    SQLAlchemy's Connection around it (its set-up, execution context, result, and switching the
-    isolation level there and back) was a sixth of a save's CPU, so the statement goes straight to
-    the driver. The first try skips the pool's ping; if its connection turns out dead (a restarted
-    server), that connection is dropped and the save goes once more on a pinged one, which the
-    pool replaces if it is dead too. Saving the same answer twice is harmless.
-    """
-    for retrying in (False, True):
-        if retrying:
-            pooled = engine.raw_connection()
-        else:
-            with unpinged_checkout():
-                pooled = engine.raw_connection()
-        connection = pooled.driver_connection
-        try:
-            connection.autocommit = True
-            rows = connection.execute(sql, parameters).fetchall()
-            connection.autocommit = False
-        except BaseException as error:
-            pooled.invalidate(error)  # closed and given back: its state (autocommit, a half-read reply) is unknown
-            dropped = isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
-                error, connection, None)
-            if retrying or not dropped:
-                raise
-        else:
-            pooled.close()
-            return rows
-    raise AssertionError("unreachable: the second try returns or raises")
+def _first(result):
+    return result.first()
 
 
-def _upsert_on_sqlite(engine, sql: str, parameters):
-    """In the writer queue's ``BEGIN IMMEDIATE`` (lms.sqlite_writers), then commit."""
-    with engine.connect() as connection:
-        row = connection.exec_driver_sql(sql, parameters).first()
-        connection.commit()
-    return row
+def _all(cursor):
+    return cursor.fetchall()
 
 
 def _state() -> dict:
@@ -158,13 +126,13 @@ def _definitions() -> dict:
     return _state()["definitions"]
 
 
-def _statements(dialect) -> dict[str, _DriverStatement]:
+def _statements(dialect) -> dict[str, DriverStatement]:
     """The one-row upsert (and on PostgreSQL the batch upsert), compiled for this app's engine."""
     state = _state()
     if state["statements"] is None:  # threads may race here: each builds the same, whole, then stores it
-        statements = {"one": _DriverStatement(_upsert(dialect.name), dialect)}
+        statements = {"one": DriverStatement(_upsert(dialect.name), dialect)}
         if dialect.name == "postgresql":
-            statements["batch"] = _DriverStatement(_batch_upsert(), dialect)
+            statements["batch"] = DriverStatement(_batch_upsert(), dialect)
         state["statements"] = statements
     return state["statements"]
 
@@ -176,28 +144,6 @@ def _remember_versions(engine, attempt_id: int, known: dict) -> None:
         known.clear()
     for version_id, qtype_name, definition in rows:
         known[version_id] = (qtype_name, definition)
-
-
-class _DriverStatement:
-    """A compiled statement run as the driver's own SQL: each save skips SQLAlchemy's compiled-cache
-    lookup and parameter set-up (a twentieth of its CPU), applying the columns' conversions itself."""
-
-    def __init__(self, statement, dialect):
-        compiled = statement.compile(dialect=dialect)
-        self.sql = str(compiled)
-        self.order = getattr(compiled, "positiontup", None)  # positional drivers (SQLite's "?")
-        self.fixed = {name: value for name, value in compiled.params.items() if value is not None}
-        self.convert = {}
-        for bind in compiled.binds.values():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                self.convert[bind.key] = process
-
-    def parameters(self, **values):
-        values = {**self.fixed, **values}
-        for name, process in self.convert.items():
-            values[name] = process(values[name])
-        return tuple(values[name] for name in self.order) if self.order else values
 
 
 def _open_slot(attempt_id, user_id, position, version_id, cutoff, session_token, now, *, rows=None) -> tuple:
@@ -249,7 +195,7 @@ def _batch_upsert():
 
 
 def _upsert(dialect: str):
-    """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING; compiled once per app (_DriverStatement)."""
+    """INSERT … SELECT (every check) ON CONFLICT DO UPDATE RETURNING; compiled once per app (DriverStatement)."""
     now = sa.bindparam("now", type_=_answers.c.saved_at.type)
     tables, checks = _open_slot(sa.bindparam("attempt_id"), sa.bindparam("user_id"), sa.bindparam("position"),
                                 sa.bindparam("version_id"), sa.bindparam("cutoff", type_=_attempts.c.deadline_at.type),
