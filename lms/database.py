@@ -111,10 +111,28 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        writing = has_request_context() and (request.method not in READ_ONLY_METHODS or g.get("lms_write"))
+        writing = _BACKGROUND_WRITES.get() or (
+            has_request_context() and (request.method not in READ_ONLY_METHODS or g.get("lms_write")))
         if writing and queue is not None:
             sqlite_writers.begin_writing(queue, connection)  # wait our turn without busy-sleeping
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+# ``lms worker``'s work reads what is due and then writes it (invitations, reminders, snapshots):
+# on SQLite a deferred transaction that turns writer beside a busy portal fails at once with
+# "database is locked", so background work begins its transactions for writing, queued like a
+# write request's. Work that takes long (a PDF render, an HTTP delivery) ends its transaction first.
+_BACKGROUND_WRITES = contextvars.ContextVar("lms_background_writes", default=False)
+
+
+@contextmanager
+def background_writes():
+    """Within: every transaction begins for writing (SQLite ``BEGIN IMMEDIATE``; nothing on PostgreSQL)."""
+    token = _BACKGROUND_WRITES.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND_WRITES.reset(token)
 
 
 def begin_write() -> None:

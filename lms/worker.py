@@ -27,12 +27,14 @@ RESTART_PAUSE_SECONDS = 1.0
 
 def run_once(batch_size: int) -> dict[str, int]:
     """Every plugin's due work, once; the counts of what was done, summed by label."""
+    from lms.database import background_writes
     from lms.plugins import plugin_manager
 
     totals: dict[str, int] = {}
-    for counts in plugin_manager().hook.lms_worker_run_once(batch_size=batch_size):
-        for label, count in (counts or {}).items():
-            totals[label] = totals.get(label, 0) + int(count)
+    with background_writes():
+        for counts in plugin_manager().hook.lms_worker_run_once(batch_size=batch_size):
+            for label, count in (counts or {}).items():
+                totals[label] = totals.get(label, 0) + int(count)
     return totals
 
 

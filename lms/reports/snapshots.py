@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
+from lms.coordination.leases import dialect_insert
 from lms.extensions import db
 from lms.reports import activity, course_stats, coverage
 from lms.reports.models import ReportSnapshot
@@ -110,11 +111,14 @@ def refresh_due() -> int:
         computed_at = utcnow()
         try:
             rows = compute()
-            snapshot = db.session.get(ReportSnapshot, key)
-            if snapshot is None:
-                db.session.add(ReportSnapshot(key=key, payload=rows, computed_at=computed_at))
-            else:
-                snapshot.payload, snapshot.computed_at = rows, computed_at
+            # End the reading transaction first: SQLite refuses at once (no busy wait) a reader
+            # that turns writer while another connection writes, which failed the snapshot with
+            # "database is locked" beside a busy portal. The write is then a transaction of its own.
+            db.session.rollback()
+            table = ReportSnapshot.__table__
+            db.session.execute(dialect_insert(table).values(key=key, payload=rows, computed_at=computed_at)
+                               .on_conflict_do_update(index_elements=["key"],
+                                                      set_={"payload": rows, "computed_at": computed_at}))
             db.session.commit()
         except Exception:
             # The pages fall back to live figures; the worker's other work goes on.
