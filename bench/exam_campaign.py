@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import json
 import os
 import random
@@ -180,16 +181,18 @@ async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clie
         certificate = None
         for _ in range(40):  # bounded: about 20 s
             page = await load.op("cert_list", client, lambda: ("GET", "/certificates/", b"", {}), lambda r: r.status == 200)
-            found = re.search(r"/certificates/(\d+)/download", page.text)
+            # The download route while the PDF is being made; once it is stored, the page links the
+            # signed file itself, as the browser sees it.
+            found = re.search(r'href="(/certificates/(?:\d+/download|file/[^"]+))"', page.text)
             if found:
-                certificate = found[1]
+                certificate = html.unescape(found[1])
                 break
             await asyncio.sleep(0.5)
         if certificate is None:
             load.stats["cert_list"].errors += 1
             raise UserFailed(f"no certificate for dealer {n} after 40 polls")
         for _ in range(60):  # the worker renders the PDF; 202 until it is ready (bounded: about 3 min)
-            pdf = await load.op("cert_download", client, lambda: ("GET", f"/certificates/{certificate}/download", b"", {}),
+            pdf = await load.op("cert_download", client, lambda: ("GET", certificate, b"", {}),
                                 lambda r: r.status == 202 or (r.status == 200 and r.body.startswith(b"%PDF")))
             if pdf.status == 200:
                 load.stats.setdefault("cert_ready", cs.StepStats()).add(finished_at, time.perf_counter())
@@ -351,7 +354,7 @@ def main() -> None:
             hello.stop()
         app_log = log_findings(server.log_text() + "\n" + worker.log_text(), server.outlived)
         kept = Path(tempfile.gettempdir()) / f"{out.stem}-gunicorn.log"
-        kept.write_text(server.log_text())
+        kept.write_text(server.log_text() + "\n--- lms worker\n" + worker.log_text())  # both were counted
         app_log["kept_at"] = str(kept)
         load = phases["campaign"]
         check = check_database(config, plan, args.users, [load, phases["acknowledged"]], load.finished)

@@ -15,7 +15,9 @@ import pytest
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 # script -> (extra arguments, a line its output must hold, whether it needs PostgreSQL)
 QUICK_RUNS = {
-    "exam_campaign.py": ("zero lost: met", False),
+    # Nothing lost, nothing given up (the certificate link it looks for once changed unnoticed:
+    # 785 of 1000 dealers "gave up"), and a clean server and worker log.
+    "exam_campaign.py": (("zero lost: met", "— met\n  clean server log", "outliving workers): 0 — met"), False),
     "certificates.py": ("download throughput ÷ static file", False),
     "quiz_attempts.py": ("autosave", False),
     "reports.py": ("dealer admin: activity", True),
@@ -68,5 +70,6 @@ def test_benchmark_runs_in_quick_mode(script):
     result = subprocess.run(arguments, cwd=BENCH, env=env, capture_output=True, text=True, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    assert marker in result.stdout, output[-4000:]
+    for expected in (marker,) if isinstance(marker, str) else marker:
+        assert expected in result.stdout, output[-4000:]
     assert "Traceback" not in output, output[-4000:]
