@@ -117,36 +117,17 @@ def _sqlite_connection(engine):
 
 
 def _raw_lookup(engine, sql: str, certificate_id: int):
-    """One read in autocommit on a pooled driver connection (SQLite's are in autocommit already).
+    """One read on a driver connection: PostgreSQL's through the autosave's ``run_on_postgresql``
+    (autocommit, no ping first, once more on a pinged connection if it was dead); a SQLite file's
+    on this thread's own connection; an in-memory SQLite database on the pool's one connection."""
+    from lms.driver_sql import run_on_postgresql
 
-    As the autosave does (``lms.quizzes.quick_save``): the first try skips PostgreSQL's ping; a
-    connection found dead is dropped and the read goes once more on a pinged one.
-    """
-    from lms.database import unpinged_checkout
-
-    postgresql = engine.dialect.name == "postgresql"
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+    if engine.dialect.name == "postgresql":
+        return run_on_postgresql(engine, sql, (certificate_id,), lambda cursor: cursor.fetchone())
+    if engine.url.database not in (None, "", ":memory:"):
         return _sqlite_connection(engine).execute(sql, (certificate_id,)).fetchone()
-    for retrying in (False, True):
-        if retrying:
-            pooled = engine.raw_connection()
-        else:
-            with unpinged_checkout():
-                pooled = engine.raw_connection()
-        connection = pooled.driver_connection
-        try:
-            if postgresql:
-                connection.autocommit = True
-            row = connection.execute(sql, (certificate_id,)).fetchone()  # sqlite3's and psycopg's shortcut
-            if postgresql:
-                connection.autocommit = False
-        except BaseException as error:
-            pooled.invalidate(error)  # its state (autocommit, a half-read reply) is unknown
-            dropped = isinstance(error, engine.dialect.loaded_dbapi.Error) and engine.dialect.is_disconnect(
-                error, connection, None)
-            if retrying or not dropped:
-                raise
-        else:
-            pooled.close()
-            return row
-    raise AssertionError("unreachable: the second try returns or raises")
+    pooled = engine.raw_connection()
+    try:
+        return pooled.driver_connection.execute(sql, (certificate_id,)).fetchone()
+    finally:
+        pooled.close()
