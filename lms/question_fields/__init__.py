@@ -7,8 +7,9 @@ templates. Lists of rows (options, pairs, items) are added, removed and moved by
 makes it quicker. Plugins use this package through docs/plugins.md.
 """
 from lms.question_fields.forms import EditorForm, LocalDecimalField, RowForm, TextRowForm
-from lms.question_fields.lists import ACTION_FIELD, MAX_ROWS, apply_list_action, clean_row_ids, new_row_id
+from lms.question_fields.lists import (ACTION_FIELD, MAX_ROWS, apply_list_action, clean_row_ids, moved_or_removed,
+                                       new_row_id)
 from lms.question_fields.registry import DuplicateFieldType, FieldType, FieldTypeRegistry
 
 __all__ = ["ACTION_FIELD", "MAX_ROWS", "DuplicateFieldType", "EditorForm", "FieldType", "FieldTypeRegistry", "LocalDecimalField",
-           "RowForm", "TextRowForm", "apply_list_action", "clean_row_ids", "new_row_id"]
+           "RowForm", "TextRowForm", "apply_list_action", "clean_row_ids", "moved_or_removed", "new_row_id"]

@@ -69,3 +69,22 @@ def apply_list_action(formdata) -> tuple[MultiDict, bool]:
         for suffix, values in row:
             out.setlist(f"{name}-{number}-{suffix}", values)
     return out, True
+
+
+def moved_or_removed(items: list, number: int, action: str | None) -> list:
+    """``items`` with the ``number``-th (from 1) moved ``up``/``down`` or ``remove``d: a survey's or a
+    poll's questions. LookupError for a number out of range, ValueError for an action that is not
+    one of those or a move past either end (the views answer 404 and 400)."""
+    if not 1 <= number <= len(items):
+        raise LookupError(number)
+    items, index = list(items), number - 1
+    if action == "remove":
+        items.pop(index)
+        return items
+    if action not in ("up", "down"):
+        raise ValueError(action)
+    target = index - 1 if action == "up" else index + 1
+    if not 0 <= target < len(items):
+        raise ValueError(action)
+    items[index], items[target] = items[target], items[index]
+    return items

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
-from lms.question_fields import apply_list_action
+from lms.question_fields import apply_list_action, moved_or_removed
 from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms.surveys import services
 from lms.surveys.models import Survey
@@ -87,18 +87,11 @@ def edit_question(survey_id: int, number: int):
 def change_question(survey_id: int, number: int):
     """Move a question up or down, or remove it; a condition that then looks forward is refused."""
     survey = _survey(survey_id)
-    questions = list(survey.questions)
-    if not 1 <= number <= len(questions):
+    try:
+        questions = moved_or_removed(list(survey.questions), number, request.form.get("action"))
+    except LookupError:
         abort(404)
-    index, action = number - 1, request.form.get("action")
-    if action == "remove":
-        questions.pop(index)
-    elif action in ("up", "down"):
-        target = index - 1 if action == "up" else index + 1
-        if not 0 <= target < len(questions):
-            abort(400)
-        questions[index], questions[target] = questions[target], questions[index]
-    else:
+    except ValueError:
         abort(400)
     try:
         services.set_questions(survey, questions)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from lms.auth.permissions import REPORT_ROLES, roles_required
 from lms.events import commit
 from lms.extensions import db
-from lms.question_fields import apply_list_action
+from lms.question_fields import apply_list_action, moved_or_removed
 from lms.question_fields.kinds import SURVEY_FIELD_TYPES
 from lms_polls import services
 from lms_polls.views import bp
@@ -104,18 +104,11 @@ def edit_question(poll_id: int, number: int):
 def change_question(poll_id: int, number: int):
     """Move a question up or down, or remove it (refused, with the reason, once anyone has answered)."""
     poll = poll_or_404(poll_id)
-    current = services.poll_questions(poll)
-    if not 1 <= number <= len(current):
+    try:
+        current = moved_or_removed(services.poll_questions(poll), number, request.form.get("action"))
+    except LookupError:
         abort(404)
-    index, action = number - 1, request.form.get("action")
-    if action == "remove":
-        current.pop(index)
-    elif action in ("up", "down"):
-        target = index - 1 if action == "up" else index + 1
-        if not 0 <= target < len(current):
-            abort(400)
-        current[index], current[target] = current[target], current[index]
-    else:
+    except ValueError:
         abort(400)
     try:
         services.set_poll_questions(poll, current)
