@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextvars
+import select
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,15 +47,33 @@ def engine_options(uri: str, pool_size: int = 10) -> dict:
 _UNPINGED = contextvars.ContextVar("lms_unpinged_checkout", default=False)
 
 
-def configure_postgresql(engine: Engine) -> None:
-    """Ping every connection taken from the pool, so a restarted server costs no failed request.
+# A connection back in the pool for longer than this is pinged with a round trip before use;
+# one reused sooner is checked by looking at its socket (see _socket_is_quiet).
+PING_AFTER_IDLE_SECONDS = 30.0
 
-    A dead connection raises DisconnectionError here; the pool then replaces it and tries again.
+
+def configure_postgresql(engine: Engine) -> None:
+    """Check every connection taken from the pool, so a restarted server costs no failed request.
+
+    A connection that was idle for long, or whose socket has something to read, gets a real ping
+    (one round trip, ``pool_pre_ping``'s); a dead one raises DisconnectionError here, and the pool
+    replaces it and tries again. Under load a connection comes back within milliseconds, and a
+    round trip per checkout was a statement in every request (several where a request commits
+    more than once): the socket check costs no round trip.
     """
 
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record):
+        if record is not None:
+            record.info["lms_idle_since"] = time.monotonic()
+
     @event.listens_for(engine, "checkout")
-    def _ping(dbapi_connection, _record, _proxy):
+    def _ping(dbapi_connection, record, _proxy):
         if _UNPINGED.get():
+            return
+        idle_since = record.info.get("lms_idle_since") if record is not None else None
+        if (idle_since is not None and time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS
+                and _socket_is_quiet(dbapi_connection)):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
@@ -61,6 +81,28 @@ def configure_postgresql(engine: Engine) -> None:
             if engine.dialect.is_disconnect(error, dbapi_connection, None):
                 raise DisconnectionError(str(error)) from error
             raise
+
+
+def _socket_is_quiet(dbapi_connection) -> bool:
+    """True when an idle psycopg connection is open and has nothing waiting on its socket.
+
+    A server that ends a connection (restart, ``pg_terminate_backend``, its idle timeouts) sends
+    a FATAL message and closes it, which makes the socket readable; so does anything else the
+    server sends unasked (a notification, a parameter change). Any of those, or any doubt, means
+    "ping it". A host that vanished without a word is what the idle limit above is for.
+    """
+    from psycopg import pq
+
+    try:
+        pgconn = dbapi_connection.pgconn
+        if (dbapi_connection.closed or pgconn.status != pq.ConnStatus.OK
+                or pgconn.transaction_status != pq.TransactionStatus.IDLE):
+            return False
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+        return not poller.poll(0)
+    except (AttributeError, OSError, ValueError, TypeError):
+        return False
 
 
 @contextmanager
@@ -135,15 +177,19 @@ def background_writes():
         _BACKGROUND_WRITES.reset(token)
 
 
-def begin_write() -> None:
+def begin_write() -> bool:
     """A page view (GET) that must write: end its read transaction, and take the next one for writing.
 
     SQLite cannot turn a read transaction into a write one once another writer committed
     ("database is locked", whatever the busy timeout); a transaction begun for writing queues
     for the lock instead. Anything already loaded is expired and reloads in the new transaction.
-    On PostgreSQL this only commits the (read-only) transaction.
+    On PostgreSQL a read transaction may simply go on to write: nothing is ended or expired.
+    Returns whether what was loaded was expired (SQLite).
     """
     from lms.extensions import db
 
-    db.session.commit()
+    expired = db.session.get_bind().dialect.name == "sqlite"
+    if expired:
+        db.session.commit()
     g.lms_write = True
+    return expired

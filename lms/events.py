@@ -28,9 +28,22 @@ def pending_events(session: Session) -> list[tuple[str, dict]]:
     return list(session.info.get(_PENDING, ()))
 
 
-def commit() -> None:
-    """Commit the current session, then fire the event hooks of what was committed."""
-    db.session.commit()
+def commit(*, keep_loaded: bool = False) -> None:
+    """Commit the current session, then fire the event hooks of what was committed.
+
+    ``keep_loaded``: objects already loaded stay as read instead of being expired, for a page view
+    that wrote a row of its own and goes on to render what it read before; reloading them would
+    cost a query each (and a query per lesson of a lazily loaded outline).
+    """
+    session = db.session()
+    if keep_loaded:
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
+    else:
+        session.commit()
     dispatch_committed_events()
 
 

@@ -7,6 +7,7 @@ root ``conftest.py``.
 from __future__ import annotations
 
 import re
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -190,8 +191,17 @@ def drop_pooled_connections(engine) -> int:
     admin = sa.create_engine(engine.url)
     try:
         with admin.connect() as connection:
-            return connection.scalar(sa.text("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
-                                              "FROM unnest(CAST(:pids AS int[])) AS pid"), {"pids": pids})
+            ended = connection.scalar(sa.text("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) "
+                                               "FROM unnest(CAST(:pids AS int[])) AS pid"), {"pids": pids})
+            # pg_terminate_backend only signals; a restart is over before the next request, so
+            # wait, as that request would, until the backends are gone (bounded: 10 s).
+            for _ in range(200):
+                connection.rollback()  # a new transaction: pg_stat_activity keeps one snapshot per transaction
+                if not connection.scalar(sa.text("SELECT count(*) FROM pg_stat_activity "
+                                                 "WHERE pid = ANY(CAST(:pids AS int[]))"), {"pids": pids}):
+                    break
+                time.sleep(0.05)
+            return ended
     finally:
         admin.dispose()
 

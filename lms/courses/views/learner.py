@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from lms.courses import queries
 from lms.courses.access import can_edit_courses, course_visible_to
-from lms.courses.models import Course, CourseAsset, CourseCompletionRecord, Lesson
+from lms.courses.models import Course, CourseAsset, CourseCompletionRecord, Lesson, LessonProgress
 from lms.courses.progress import complete_lesson, start_lesson
 from lms.courses.rendering import lesson_body_html
 from lms.courses.services import asset_key, embed_hosts, embeddable_url
@@ -19,6 +19,7 @@ from lms.events import commit
 from lms.extensions import db
 from lms.redirects import next_path_or
 from lms.storage.serving import send_key
+from lms.timeutil import utcnow
 
 INLINE_KINDS = IMAGE_KINDS | VIDEO_KINDS | {"pdf"}
 
@@ -74,12 +75,17 @@ def lesson_page(slug: str, lesson_slug: str):
     lesson = lesson_or_404(course, lesson_slug)
     sections, progress = queries.lesson_outline(course.id, current_user.id)
     if course.published and lesson.id not in progress:
-        begin_write()
+        expired = begin_write()
         start_lesson(current_user.id, lesson.id)
-        commit()
-        # The commit expired the loaded outline; reading it back lazily would cost a query per
-        # section and lesson (25 → 87 statements from 7 to 70 lessons), loading it again costs two.
-        sections, progress = queries.lesson_outline(course.id, current_user.id)
+        # What was read stays loaded: reading the outline back lazily would cost a query per
+        # section and lesson (25 → 87 statements from 7 to 70 lessons), and the page needs only
+        # to know that this lesson is now started. On SQLite begin_write had to expire it: two
+        # statements load it again.
+        commit(keep_loaded=True)
+        if expired:
+            sections, progress = queries.lesson_outline(course.id, current_user.id)
+        else:
+            progress[lesson.id] = LessonProgress(user_id=current_user.id, lesson_id=lesson.id, started_at=utcnow())
     ordered = [l for section in sections for l in section.lessons]
     index = next(i for i, l in enumerate(ordered) if l.id == lesson.id)
     assets = {a.name: a for a in db.session.scalars(sa.select(CourseAsset).where(CourseAsset.course_id == course.id))}
