@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from lms.elearning.models import ElearningPackage
 from lms.elearning.scorm_models import ScormLearnerState
+from lms.elearning.scorm_choice import choice_refusal
 from lms.elearning.scorm_navigation import Outcome
 from lms.elearning.scorm_sequencing import Sequencer
 from lms.elearning.scorm_tracking import evaluate_lesson, package_states, settings_of
@@ -119,9 +120,14 @@ def start_item(user_id: int, package: ElearningPackage) -> str | None:
     if row is not None and state != (row.state or {}):
         save(row, state)
         db.session.flush()
-    if suspended and sequencer_for(user_id, package).find(suspended) is not None:
+    sequencer = sequencer_for(user_id, package)
+    if suspended and sequencer.find(suspended) is not None:
         return suspended
-    return sequencer_for(user_id, package).first()
+    first = sequencer.first()
+    current = sequencer.find(sequencer.current) if sequencer.current else None
+    if first and current is not None and sequencer.deliverable(current) and choice_refusal(sequencer, first):
+        return current.identifier  # inside a cluster the learner may not leave (choiceExit): back where they were
+    return first
 
 
 def remember_current(user_id: int, package: ElearningPackage, identifier: str | None) -> None:

@@ -91,6 +91,8 @@ def test_choice_exit_false_keeps_the_learner_in_the_cluster(app, english, demo, 
     assert refused["error"] == "refused" and refused["item"] == "notes" and "cannot be left" in refused["message"]
     assert runtime.call("scorm_init", {"item": "intro"})["error"] == "refused"  # a TOC click the same
     assert not is_choice_allowed(sequencer(app, package_id), "notes")
+    # Opening the course again (a reload) returns to the exam, not to the refused first activity.
+    assert Runtime(client, package_id).launch["url"].endswith("item=q1")
     # Flow leaves the exam; then choice is free again.
     commit(runtime, "q1")
     assert runtime.call("scorm_init", {"nav": "continue", "from": "q1"})["item"] == "q2"
