@@ -86,7 +86,7 @@ def test_choice_exit_false_keeps_the_learner_in_the_cluster(app, english, demo, 
     assert runtime.call("scorm_init", {"item": "q1"})["item"] == "q1"  # outside: choosing into it is fine
     page = contents(client, package_id)
     assert "it cannot be left by choosing another activity" in page and 'class="scorm-refused"' in page
-    assert f'item=notes"' not in page and 'item=q2"' in page  # inside the exam choice stays open
+    assert 'item=notes"' not in page and 'item=q2"' in page  # inside the exam choice stays open
     refused = runtime.call("scorm_init", {"nav": "{target=notes}choice", "from": "q1"})
     assert refused["error"] == "refused" and refused["item"] == "notes" and "cannot be left" in refused["message"]
     assert runtime.call("scorm_init", {"item": "intro"})["error"] == "refused"  # a TOC click the same
