@@ -277,6 +277,8 @@ def read_sequencing(element, collection) -> dict:
         own["attempt_limit"] = int(to_float(attr(limits, "attemptLimit")) or 0)
     if limits is not None and attr(limits, "attemptAbsoluteDurationLimit"):
         own["attempt_duration_limit"] = attr(limits, "attemptAbsoluteDurationLimit")
+    if limits is not None and attr(limits, "attemptExperiencedDurationLimit"):  # 3rd edition only
+        own["attempt_experienced_limit"] = attr(limits, "attemptExperiencedDurationLimit")
     considerations = child(element, "rollupConsiderations")
     if considerations is not None:
         own["considerations"] = {key: attr(considerations, key) for key in
@@ -287,7 +289,12 @@ def read_sequencing(element, collection) -> dict:
     if randomization is not None:
         own["randomization"] = {"select_count": int(to_float(attr(randomization, "selectCount")) or 0),
                                 "reorder": attr(randomization, "reorderChildren") == "true",
-                                "timing": attr(randomization, "selectionTiming", "never")}
+                                "timing": attr(randomization, "selectionTiming", "never"),
+                                "randomization_timing": attr(randomization, "randomizationTiming", "never")}
+    constrained = child(element, "constrainedChoiceConsiderations")
+    if constrained is not None:
+        own["constrained"] = {key: attr(constrained, key).lower() == "true" for key in
+                              ("preventActivation", "constrainChoice") if attr(constrained, key)}
     delivery = child(element, "deliveryControls")
     if delivery is not None:
         own["delivery"] = {key: attr(delivery, key) for key in ("tracked", "completionSetByContent",

@@ -7,6 +7,12 @@ Which children count is decided per rollup action: ``tracked="false"`` children 
 ``requiredForCompleted``, ``requiredForIncomplete``: always, ifAttempted, ifNotSkipped,
 ifNotSuspended) can leave it out — an optional activity the learner never opened then does not keep
 its parent unsatisfied.
+
+``satisfiedByMeasure`` judges an activity's primary objective by its measure against
+``minNormalizedMeasure`` — a SCO's or a cluster's (Objective Rollup Using Measure). While the
+activity is active (an attempt in it is open, or the learner is inside it) this happens only if its
+``adlseq:rollupConsiderations measureSatisfactionIfActive`` is true (the default); otherwise its
+satisfaction is unknown until the attempt ends, so a half-done test does not pass on its first answers.
 """
 from __future__ import annotations
 
@@ -32,10 +38,20 @@ def rollup(sequencer: "Sequencer", activity: "Activity") -> None:
         activity.measure = sum(m * w for m, w in weighted) / total if total else None
         activity.attempted = any(c.attempted for c in contributing)
         activity.satisfied, activity.completed = rollup_status(sequencer, activity, contributing)
-        primary = next((o for o in activity.sequencing.get("objectives", []) if o["primary"]), None)
-        if primary and primary["satisfied_by_measure"] and activity.measure is not None:
-            activity.satisfied = activity.measure >= (primary["min_measure"] or 1.0)
+    satisfied_by_measure(activity)
     sequencer.write_globals(activity)
+
+
+def satisfied_by_measure(activity: "Activity") -> None:
+    """Objective Rollup Using Measure (SN RB.1.2.a), with measureSatisfactionIfActive for an active attempt."""
+    primary = next((o for o in activity.sequencing.get("objectives", []) if o["primary"]), None)
+    if not primary or not primary["satisfied_by_measure"]:
+        return
+    if_active = activity.sequencing.get("considerations", {}).get("measureSatisfactionIfActive", "true") == "true"
+    if activity.active and not activity.suspended and not if_active:
+        activity.satisfied = None
+    elif activity.measure is not None:
+        activity.satisfied = activity.measure >= (primary["min_measure"] or 1.0)
 
 
 def included(sequencer: "Sequencer", child: "Activity", action: str) -> bool:

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.elearning.runtime import register_method
+from lms.elearning.scorm_choice import ChoiceRefused, check_choice
 from lms.elearning.scorm_navigation import navigate, parse_request, resolve
-from lms.elearning.scorm_state import (apply_outcome, learner_state, sequencer_for, shared_data_values,
-                                       write_shared_data)
+from lms.elearning.scorm_state import (apply_outcome, learner_state, remember_current, sequencer_for,
+                                       shared_data_values, write_shared_data)
 from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, current_attempt, launch, record_commit
 from lms.extensions import db
 
@@ -35,15 +36,29 @@ def choose_item(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPac
     """The item to deliver: a navigation request resolved by sequencing, else the named or launched item.
 
     ``nav`` is the SCO's ``adl.nav.request`` as it ended (``from``); requests that end the session
-    (exitAll, suspendAll, abandon …) or flow past the end deliver nothing (None).
+    (exitAll, suspendAll, abandon …) or flow past the end deliver nothing (None). A choice the control
+    modes refuse raises ``ChoiceRefused`` before anything changes (the request is not valid); an item
+    named without a request (a TOC click) is refused only for leaving a ``choiceExit="false"``
+    cluster or a ``constrainChoice`` range — the start and resume items come this way too.
     """
     request, target = parse_request(data.get("nav"))
+    current = data.get("from") if isinstance(data.get("from"), str) else None
     if request and package.kind == "scorm2004":
-        current = data.get("from") if isinstance(data.get("from"), str) else None
-        outcome = navigate(sequencer_for(row.user_id, package), request, current, target or data.get("item"))
+        sequencer = sequencer_for(row.user_id, package)
+        if request == "choice":
+            check_choice(sequencer, target or data.get("item") or "", current)
+        outcome = navigate(sequencer, request, current, target or data.get("item"))
         apply_outcome(row.user_id, package, outcome)
-        return resolve(sequencer_for(row.user_id, package), outcome)
-    return data.get("item") if isinstance(data.get("item"), str) else unit.identifier
+        delivered = resolve(sequencer_for(row.user_id, package), outcome)
+        if delivered is None and outcome.flow in ("continue", "previous"):
+            remember_current(row.user_id, package, None)  # flow left the course: no activity stays active
+        return delivered
+    item = data.get("item") if isinstance(data.get("item"), str) else unit.identifier
+    if package.kind == "scorm2004":
+        sequencer = sequencer_for(row.user_id, package)
+        if item != sequencer.current:
+            check_choice(sequencer, item, reasons=("choice_exit", "constrained"))
+    return item
 
 
 def is_stale(user_id: int, package: ElearningPackage, target: ElearningUnit) -> bool:
@@ -56,7 +71,10 @@ def is_stale(user_id: int, package: ElearningPackage, target: ElearningUnit) -> 
 
 def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
     """The CMI data, mode and launch path of the item the wrapper frame opens now."""
-    identifier = choose_item(row, unit, package, data)
+    try:
+        identifier = choose_item(row, unit, package, data)
+    except ChoiceRefused as refused:
+        return {"error": "refused", "item": refused.target, "message": refused.message}
     if identifier is None:
         return {"end": True}
     target = item_unit(package, identifier)
@@ -66,6 +84,7 @@ def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPack
         rows = {r["identifier"]: r for r in sequencer_for(row.user_id, package).table_of_contents()}
         if rows.get(identifier, {}).get("disabled"):
             return {"error": "disabled", "item": identifier}
+        remember_current(row.user_id, package, identifier)
     version = version_of(package)
     attempt, cmi, mode = launch(row.user_id, target, version, fresh=is_stale(row.user_id, package, target))
     if package.kind == "scorm2004":

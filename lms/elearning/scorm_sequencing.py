@@ -3,8 +3,10 @@
 Here: the activity tree with the learner's state, control modes (choice, flow, forwardOnly),
 precondition rules (skip, disabled, hiddenFromChoice, stopForwardTraversal) over activity and
 objective conditions, global objectives (mapInfo read/write of satisfied status and measure), limit
-conditions (attemptLimit, attemptAbsoluteDurationLimit) and random selection/reordering of children
-(fixed per learner). Rollup is in ``scorm_rollup``; post-condition and exit action rules and the
+conditions (attemptLimit, attemptAbsoluteDurationLimit, attemptExperiencedDurationLimit) and random
+selection/reordering of children (selectionTiming/randomizationTiming: never, once per learner, or a
+new draw on each new attempt of the cluster). Which choices the control modes allow is in
+``scorm_choice``. Rollup is in ``scorm_rollup``; post-condition and exit action rules and the
 navigation requests in ``scorm_navigation``; the learner's stored state in ``scorm_state``.
 """
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Activity:
     active: bool = False      # the latest attempt is open (in progress or suspended)
     suspended: bool = False
     seconds: float = 0.0      # time spent in the latest attempt
+    every_child: list["Activity"] = field(default_factory=list)  # before random selection
 
     def control(self, key: str, default: bool) -> bool:
         return self.sequencing.get("control", {}).get(key, default)
@@ -50,6 +53,7 @@ class Sequencer:
         self.root = root
         self.globals: dict[str, tuple] = {}
         self.seed = seed
+        self.current: str | None = None  # the SCO delivered last in this course attempt
 
     @classmethod
     def from_manifest(cls, manifest: dict, states: dict, seed: int = 0, learner: dict | None = None) -> "Sequencer":
@@ -64,6 +68,7 @@ class Sequencer:
         stale = learner.get("stale", {})
         cluster_attempts = learner.get("attempts", {})
         root = Activity("__root__", manifest.get("title", ""), manifest.get("root_sequencing") or {}, None)
+        root.attempts = cluster_attempts.get(root.identifier, 0)
         by_id = {}
         for item in manifest["items"]:
             activity = Activity(item["identifier"], item["title"], item.get("sequencing") or {}, item.get("launch"))
@@ -88,25 +93,49 @@ class Sequencer:
                         and activity.completed is None:
                     activity.completed = True  # the LMS sets completion for content that does not (SCORM SN 4.2)
         sequencer = cls(root, seed)
+        sequencer.current = None if learner.get("ended") else learner.get("current")
         sequencer.select_children(root)
+        sequencer.mark_active()
         sequencer.rollup(root)
         return sequencer
 
     # --- random selection -------------------------------------------------------------------------
     def select_children(self, activity: Activity) -> None:
+        """Selection and reordering as the timings say; "never" (the spec's default) leaves the children."""
         randomization = activity.sequencing.get("randomization")
+        activity.every_child = list(activity.children)
         if randomization and activity.children:
-            rng = random.Random(f"{self.seed}:{activity.identifier}")
             count = randomization.get("select_count") or 0
             chosen = activity.children
-            if 0 < count < len(chosen):
-                chosen = rng.sample(chosen, count)
+            if 0 < count < len(chosen) and randomization.get("timing", "never") != "never":
+                chosen = self.draw(activity, randomization["timing"]).sample(chosen, count)
                 chosen.sort(key=activity.children.index)
-            if randomization.get("reorder"):
-                chosen = rng.sample(chosen, len(chosen))
+            timing = randomization.get("randomization_timing", "never")
+            if randomization.get("reorder") and timing != "never":
+                chosen = self.draw(activity, timing, "order").sample(chosen, len(chosen))
             activity.children = chosen
-        for child in activity.children:
+        for child in activity.every_child:
             self.select_children(child)
+
+    def draw(self, activity: Activity, timing: str, purpose: str = "") -> random.Random:
+        """The random source of a cluster: fixed per learner ("once"), or per attempt of the cluster
+        ("onEachNewAttempt": a retried cluster — remediation — gets a new draw)."""
+        key = f"{self.seed}:{activity.identifier}{purpose}"
+        if timing == "onEachNewAttempt" and activity.attempts > 1:
+            key += f":{activity.attempts}"
+        return random.Random(key)
+
+    def mark_active(self) -> None:
+        """A cluster is active while the learner's current activity is inside it or an attempt inside
+        it is open (not suspended); SN book: Activity is Active."""
+        node = self.find(self.current) if self.current else None
+        node = node.parent if node is not None else None
+        while node is not None:
+            node.active = True
+            node = node.parent
+        for activity in reversed([self.root, *self.activities()]):
+            if any(c.active and not c.suspended for c in activity.children):
+                activity.active = True
 
     # --- objectives -------------------------------------------------------------------------------
     def objective(self, activity: Activity, objective_id: str) -> tuple:
@@ -184,19 +213,25 @@ class Sequencer:
         limit = activity.sequencing.get("attempt_limit")
         if limit and activity.attempts >= limit and not activity.active:
             return True
-        duration = seconds_of(activity.sequencing.get("attempt_duration_limit", ""))
-        return bool(duration) and activity.attempted and activity.seconds >= duration
+        # Both duration limits are measured on the attempt's tracked time (cmi.total_time): the portal
+        # does not keep the wall-clock span of an attempt; the 3rd edition's experienced limit is that time.
+        for key in ("attempt_duration_limit", "attempt_experienced_limit"):
+            duration = seconds_of(activity.sequencing.get(key, ""))
+            if duration and activity.attempted and activity.seconds >= duration:
+                return True
+        return False
 
     def find(self, identifier: str | None) -> Activity | None:
         if identifier == self.root.identifier:
             return self.root
         return next((a for a in self.activities() if a.identifier == identifier), None)
 
-    def activities(self, node: Activity | None = None) -> list[Activity]:
+    def activities(self, node: Activity | None = None, every: bool = False) -> list[Activity]:
+        """The subtree in order; ``every`` includes the children random selection left out."""
         found = []
-        for child in (node or self.root).children:
+        for child in ((node or self.root).every_child if every else (node or self.root).children):
             found.append(child)
-            found.extend(self.activities(child))
+            found.extend(self.activities(child, every))
         return found
 
     # --- navigation -------------------------------------------------------------------------------
@@ -205,16 +240,19 @@ class Sequencer:
 
     def table_of_contents(self) -> list[dict]:
         """Every activity in order with whether the learner may choose it now."""
+        from lms.elearning.scorm_choice import choice_refusal, refusal_message
+
         rows = []
 
         def walk(node, depth):
             for child in node.children:
                 hidden = self.precondition(child, ("hiddenFromChoice",))
                 disabled = self.precondition(child, ("disabled",)) or self.limit_exceeded(child)
+                refusal = choice_refusal(self, child.identifier) if child.launch else None
                 rows.append({"identifier": child.identifier, "title": child.title, "depth": depth,
                              "launchable": bool(child.launch), "hidden": hidden, "disabled": bool(disabled),
-                             "choosable": bool(child.launch) and not hidden and not disabled
-                             and node.control("choice", True),
+                             "choosable": bool(child.launch) and not hidden and not disabled and refusal is None,
+                             "refusal": refusal, "refusal_message": refusal_message(refusal),
                              "completed": child.completed, "satisfied": child.satisfied})
                 walk(child, depth + 1)
         walk(self.root, 0)

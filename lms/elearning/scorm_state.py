@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from lms.elearning.models import ElearningPackage
 from lms.elearning.scorm_models import ScormLearnerState
+from lms.elearning.scorm_choice import choice_refusal
 from lms.elearning.scorm_navigation import Outcome
 from lms.elearning.scorm_sequencing import Sequencer
 from lms.elearning.scorm_tracking import evaluate_lesson, package_states, settings_of
@@ -60,10 +61,12 @@ def apply_outcome(user_id: int, package: ElearningPackage, outcome: Outcome) -> 
     if outcome.suspend and states.get(outcome.suspend) is not None:
         states[outcome.suspend].finished_at = None  # suspendAll keeps the attempt open whatever cmi.exit says
         state["suspended"] = outcome.suspend
+        state.pop("current", None)  # suspended activities are not active until resumed
     if outcome.end_course:
         for attempt in states.values():
             attempt.finished_at = attempt.finished_at or now
         state.pop("suspended", None)
+        state.pop("current", None)
         state["ended"] = True
     save(row, state)
     db.session.flush()
@@ -73,18 +76,23 @@ def apply_outcome(user_id: int, package: ElearningPackage, outcome: Outcome) -> 
 
 
 def start_new_attempt(sequencer: Sequencer, node, state: dict, states: dict, now) -> None:
-    """A new attempt on ``node``: its SCOs' attempts so far stop counting for status (not for limits)."""
+    """A new attempt on ``node``: its SCOs' attempts so far stop counting for status (not for limits).
+
+    Every cluster in it starts a new attempt too, so one that selects or reorders its children "on
+    each new attempt" draws again (a remediation loop gets a new set of questions); SCOs random
+    selection left out this time are covered as well, so an old draw's attempt never counts again.
+    """
     stale = dict(state.get("stale", {}))
-    for activity in [node, *sequencer.activities(node)]:
+    counts = dict(state.get("attempts", {}))
+    for activity in [node, *sequencer.activities(node, every=True)]:
         attempt = states.get(activity.identifier) if activity.launch else None
         if attempt is not None:
             attempt.finished_at = attempt.finished_at or now
             stale[activity.identifier] = attempt.number
+        if not activity.launch or activity.every_child:
+            counts[activity.identifier] = max(activity.attempts, 1) + 1
     state["stale"] = stale
-    if not node.launch or node.children:
-        counts = dict(state.get("attempts", {}))
-        counts[node.identifier] = max(node.attempts, 1) + 1
-        state["attempts"] = counts
+    state["attempts"] = counts
 
 
 def lesson_of(package: ElearningPackage) -> int | None:
@@ -104,6 +112,7 @@ def start_item(user_id: int, package: ElearningPackage) -> str | None:
     state = dict(row.state or {}) if row else {}
     suspended = state.pop("suspended", None)
     if row is not None and state.pop("ended", False):
+        state.pop("current", None)
         sequencer = sequencer_for(user_id, package)
         review = settings_of(package).get("attempts") == "review" and sequencer.root.completed is True
         if not review:
@@ -111,9 +120,27 @@ def start_item(user_id: int, package: ElearningPackage) -> str | None:
     if row is not None and state != (row.state or {}):
         save(row, state)
         db.session.flush()
-    if suspended and sequencer_for(user_id, package).find(suspended) is not None:
+    sequencer = sequencer_for(user_id, package)
+    if suspended and sequencer.find(suspended) is not None:
         return suspended
-    return sequencer_for(user_id, package).first()
+    first = sequencer.first()
+    current = sequencer.find(sequencer.current) if sequencer.current else None
+    if first and current is not None and sequencer.deliverable(current) and choice_refusal(sequencer, first):
+        return current.identifier  # inside a cluster the learner may not leave (choiceExit): back where they were
+    return first
+
+
+def remember_current(user_id: int, package: ElearningPackage, identifier: str | None) -> None:
+    """The SCO just delivered becomes the learner's current activity (choiceExit, constrainChoice,
+    measureSatisfactionIfActive); None when flow went past the end and every activity was left."""
+    row = learner_state(user_id, package.id, create=identifier is not None)
+    state = dict(row.state or {}) if row is not None else {}
+    if row is not None and state.get("current") != identifier:
+        if identifier is None:
+            state.pop("current", None)
+        else:
+            state["current"] = identifier
+        save(row, state)
 
 
 def data_maps(package: ElearningPackage, identifier: str) -> list[dict]:

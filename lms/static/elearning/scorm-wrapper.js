@@ -53,7 +53,9 @@
   function showEnd(data) {
     var end = document.getElementById("scorm-end");
     end.hidden = false;
-    end.textContent = data && data.error ? "\u2716" : "\u2714";
+    // A refused choice says why, in the learner's language (the portal sends the text, never HTML).
+    var reason = data && typeof data.message === "string" ? " " + data.message : "";
+    end.textContent = data && data.error ? "\u2716" + reason : "\u2714";
     document.getElementById("sco").hidden = true;
   }
 
