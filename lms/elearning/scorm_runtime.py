@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.elearning.runtime import register_method
 from lms.elearning.scorm_navigation import navigate, parse_request, resolve
+from lms.elearning.scorm_player_nav import flow_12, nav_state
 from lms.elearning.scorm_state import (apply_outcome, learner_state, sequencer_for, shared_data_values,
                                        write_shared_data)
 from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, current_attempt, launch, record_commit
@@ -43,6 +44,9 @@ def choose_item(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPac
         outcome = navigate(sequencer_for(row.user_id, package), request, current, target or data.get("item"))
         apply_outcome(row.user_id, package, outcome)
         return resolve(sequencer_for(row.user_id, package), outcome)
+    if request:  # SCORM 1.2: the player's buttons and table of contents
+        current = data.get("from") if isinstance(data.get("from"), str) else None
+        return flow_12(package, request, current, target)
     return data.get("item") if isinstance(data.get("item"), str) else unit.identifier
 
 
@@ -72,7 +76,8 @@ def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPack
         cmi.update(shared_data_values(row.user_id, package, identifier))
     return {"item": identifier, "version": "1.2" if version == "1.2" else "2004", "launch": target.launch,
             "cmi": cmi, "mode": mode, "attempt": attempt.number, "title": target.title,
-            "asset": (target.details or {}).get("scorm_type") == "asset"}
+            "asset": (target.details or {}).get("scorm_type") == "asset",
+            "nav": nav_state(row.user_id, package, identifier)}
 
 
 def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
@@ -87,8 +92,9 @@ def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPa
     if package.kind == "scorm2004":
         write_shared_data(row.user_id, package, target.identifier, cmi)
     attempt = record_commit(row.user_id, target, cmi, version_of(package), finished=data.get("finished") is True)
+    # A commit that reaches this path moved a status or ended the SCO: what is valid may have changed.
     return {"result": True, "completion_status": attempt.completion_status,
-            "success_status": attempt.success_status}
+            "success_status": attempt.success_status, "nav": nav_state(row.user_id, package, target.identifier)}
 
 
 for _kind in SCORM_KINDS:
