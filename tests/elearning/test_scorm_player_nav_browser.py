@@ -10,7 +10,7 @@ from lms.elearning.models import ElearningUnit
 from lms.elearning.scorm_models import ScormAttempt
 from lms.extensions import db
 from lms.testing import DEMO_EMAILS, browser_login
-from scorm_builder import hide_lms_ui, leaf, package_zip
+from scorm_builder import hide_lms_ui, leaf, package_zip, rule, rules
 from scorm_kit import import_zip
 from test_scorm_browser import wait_for
 
@@ -88,3 +88,27 @@ def test_continue_and_previous_buttons_walk_a_flow_only_course(live_server, demo
     wait_for(page, lambda: any("__lms__/scorm.html" in f.url and f.locator("#scorm-end").is_visible()
                                for f in page.frames), "the end of the course")
     wait_for(page, lambda: button(page, "exit").is_disabled(), "the buttons are off after the end")
+
+
+def test_a_toc_click_ends_the_running_sco_before_the_choice(live_server, demo, page):
+    """A failed quiz left running: the TOC click commits and terminates it, and its post-condition
+    (retry) wins over the choice, as it does for a request the SCO makes (the server test covers the
+    passed quiz letting the choice through)."""
+    base = live_server.start().url
+    app = live_server.app
+    app.config["ELEARNING_CONTENT_ORIGIN"] = base.replace("127.0.0.1", "localhost")
+    quiz = """var api = parent.API_1484_11; api.Initialize("");
+api.SetValue("cmi.completion_status", "completed");
+api.SetValue("cmi.success_status", "failed");"""
+    items = [leaf("quiz", rules(rule("post", "satisfied", "retry", "not"))), leaf("summary")]
+    _course, package_id, _lesson = import_zip(app, package_zip(items, pages={"quiz": quiz, "summary": ENDS}),
+                                              "toc")
+    browser_login(page, base, DEMO_EMAILS["learner"])
+    page.goto(base + f"/elearning/scorm/{package_id}/play")
+    sco_frame(page, "quiz")
+    wait_for(page, lambda: button(page, "continue").is_enabled(), "the buttons")
+    page.locator('#scorm-contents li[data-item="summary"] a').click()
+    wait_for(page, lambda: attempts(app).get(("quiz", 1)) == ("completed", True), "the quiz ended by the click")
+    wait_for(page, lambda: ("quiz", 2) in attempts(app), "the retry post-condition delivered the quiz again")
+    assert ("summary", 1) not in attempts(app)
+    assert page.url.endswith(f"/elearning/scorm/{package_id}/play")  # no page load: the frame moved
