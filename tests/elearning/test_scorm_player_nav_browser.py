@@ -11,8 +11,9 @@ from lms.elearning.scorm_models import ScormAttempt
 from lms.extensions import db
 from lms.testing import DEMO_EMAILS, browser_login
 from scorm_builder import hide_lms_ui, leaf, package_zip, rule, rules
-from scorm_kit import import_zip
-from test_scorm_browser import wait_for
+from scorm_kit import import_fixture, import_zip
+from test_scorm_browser import frame_with, wait_for
+from test_scorm_sequencing import FORCED
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +113,33 @@ api.SetValue("cmi.success_status", "failed");"""
     wait_for(page, lambda: ("quiz", 2) in attempts(app), "the retry post-condition delivered the quiz again")
     assert ("summary", 1) not in attempts(app)
     assert page.url.endswith(f"/elearning/scorm/{package_id}/play")  # no page load: the frame moved
+
+
+def test_continue_takes_the_learner_through_the_golf_forced_sequential_fixture(live_server, demo, page):
+    """The Golf SCOs have no way out of their own (their Exit button is commented out): each marks
+    itself completed on its last page, and only the player's Continue moves on, in forced order."""
+    base = live_server.start().url
+    app = live_server.app
+    app.config["ELEARNING_CONTENT_ORIGIN"] = base.replace("127.0.0.1", "localhost")
+    _course, package_id, _lesson = import_fixture(app, FORCED, "forced-golf")
+    browser_login(page, base, DEMO_EMAILS["learner"])
+    page.goto(base + f"/elearning/scorm/{package_id}/play")
+    for content in ("playing", "etiquette", "handicapping", "havingfun"):
+        sco = frame_with(page, f"launchpage.html?content={content}")
+        sco.wait_for_load_state()
+        wait_for(page, lambda: button(page, "continue").is_enabled(), f"Continue on {content}")
+        assert button(page, "previous").is_disabled() if content == "playing" else True
+        if content == "playing":  # not completed yet: the server refuses and the SCO keeps running
+            button(page, "continue").click()
+            refusal = page.locator("#scorm-nav").get_attribute("data-unavailable")  # in the learner's language
+            wait_for(page, lambda: page.locator("#elearning-status").inner_text() == refusal, "the refusal")
+            assert frame_with(page, "content=playing") is sco
+        for _ in range(30):  # the SCO's own Next, page by page, to its last page (completed, passed)
+            if sco.locator("#butNext").is_disabled():
+                break
+            sco.locator("#butNext").click()
+        button(page, "continue").click()
+    frame_with(page, "assessmenttemplate.html")  # the fifth activity, reached by Continue
+    done = attempts(app)
+    assert all(done.get((identifier, 1), ("", False))[0] == "completed" for identifier in
+               ("playing_item", "etuqiette_item", "handicapping_item", "havingfun_item"))
