@@ -92,9 +92,12 @@ def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPa
     if package.kind == "scorm2004":
         write_shared_data(row.user_id, package, target.identifier, cmi)
     attempt = record_commit(row.user_id, target, cmi, version_of(package), finished=data.get("finished") is True)
-    # A commit that reaches this path moved a status or ended the SCO: what is valid may have changed.
-    return {"result": True, "completion_status": attempt.completion_status,
-            "success_status": attempt.success_status, "nav": nav_state(row.user_id, package, target.identifier)}
+    answer = {"result": True, "completion_status": attempt.completion_status,
+              "success_status": attempt.success_status}
+    if package.kind == "scorm2004":
+        # A commit that reaches this path moved a status or ended the SCO: what is valid may have changed.
+        answer["nav"] = nav_state(row.user_id, package, target.identifier)
+    return answer
 
 
 for _kind in SCORM_KINDS:
