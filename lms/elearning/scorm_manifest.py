@@ -42,6 +42,8 @@ class ScormItem:
     sequencing: dict = field(default_factory=dict)
     # adlcp:data maps: the shared data stores (adl.data) this SCO reads and writes.
     data_maps: list[dict] = field(default_factory=list)
+    # adlnav:hideLMSUI: the player buttons (continue, previous, exit, suspendAll …) the item hides.
+    hide_lms_ui: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
 
 
@@ -212,6 +214,9 @@ def read_item(element, parent, depth, resources, collection, items) -> str:
         item.data_maps = [{"target": attr(m, "targetID"), "read": attr(m, "readSharedData", "true") == "true",
                            "write": attr(m, "writeSharedData", "false") == "true"}
                           for m in children(data, "map") if attr(m, "targetID")]
+    for presentation in children(element, "presentation"):
+        for interface in children(presentation, "navigationInterface"):
+            item.hide_lms_ui += [text(hide) for hide in children(interface, "hideLMSUI") if text(hide)]
     items.append(item)
     for sub in children(element, "item"):
         item.children.append(read_item(sub, identifier, depth + 1, resources, collection, items))

@@ -13,6 +13,7 @@ from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUni
 from lms.elearning.runtime import register_method
 from lms.elearning.scorm_choice import ChoiceRefused, check_choice
 from lms.elearning.scorm_navigation import navigate, parse_request, resolve
+from lms.elearning.scorm_player_nav import flow_12, nav_state
 from lms.elearning.scorm_state import (apply_outcome, learner_state, remember_current, sequencer_for,
                                        shared_data_values, write_shared_data)
 from lms.elearning.scorm_tracking import CmiRefused, clean_cmi, current_attempt, launch, record_commit
@@ -53,6 +54,8 @@ def choose_item(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPac
         if delivered is None and outcome.flow in ("continue", "previous"):
             remember_current(row.user_id, package, None)  # flow left the course: no activity stays active
         return delivered
+    if request:  # SCORM 1.2: the player's buttons and table of contents
+        return flow_12(package, request, current, target)
     item = data.get("item") if isinstance(data.get("item"), str) else unit.identifier
     if package.kind == "scorm2004":
         sequencer = sequencer_for(row.user_id, package)
@@ -91,7 +94,8 @@ def scorm_init(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPack
         cmi.update(shared_data_values(row.user_id, package, identifier))
     return {"item": identifier, "version": "1.2" if version == "1.2" else "2004", "launch": target.launch,
             "cmi": cmi, "mode": mode, "attempt": attempt.number, "title": target.title,
-            "asset": (target.details or {}).get("scorm_type") == "asset"}
+            "asset": (target.details or {}).get("scorm_type") == "asset",
+            "nav": nav_state(row.user_id, package, identifier)}
 
 
 def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPackage, data: dict) -> dict:
@@ -106,8 +110,12 @@ def scorm_commit(row: ElearningLaunch, unit: ElearningUnit, package: ElearningPa
     if package.kind == "scorm2004":
         write_shared_data(row.user_id, package, target.identifier, cmi)
     attempt = record_commit(row.user_id, target, cmi, version_of(package), finished=data.get("finished") is True)
-    return {"result": True, "completion_status": attempt.completion_status,
-            "success_status": attempt.success_status}
+    answer = {"result": True, "completion_status": attempt.completion_status,
+              "success_status": attempt.success_status}
+    if package.kind == "scorm2004":
+        # A commit that reaches this path moved a status or ended the SCO: what is valid may have changed.
+        answer["nav"] = nav_state(row.user_id, package, target.identifier)
+    return answer
 
 
 for _kind in SCORM_KINDS:

@@ -7,7 +7,7 @@ import zipfile
 
 NAMESPACES = ('xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
               'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss" '
-              'xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"')
+              'xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3" xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"')
 
 
 def leaf(identifier: str, sequencing: str = "", extra: str = "") -> str:
@@ -67,3 +67,9 @@ def remediation_items(posttest_sequencing: str = "") -> list[str]:
         leaf("lesson", '<imsss:rollupRules rollupObjectiveSatisfied="false"/>'),
         leaf("posttest", rules(rule("post", "satisfied", "exitParent", "not")) + posttest_sequencing)],
         '<imsss:controlMode choice="true" flow="true"/>' + rules(rule("post", "satisfied", "retry", "not")))]
+
+
+def hide_lms_ui(*buttons: str) -> str:
+    """An item's ``adlnav:presentation`` hiding the player's buttons (for ``leaf(..., extra=...)``)."""
+    hides = "".join(f"<adlnav:hideLMSUI>{button}</adlnav:hideLMSUI>" for button in buttons)
+    return f"<adlnav:presentation><adlnav:navigationInterface>{hides}</adlnav:navigationInterface></adlnav:presentation>"

@@ -58,12 +58,68 @@
       });
   }
 
+  // SCORM: the player's own buttons and the table of contents. A click asks the wrapper frame (on
+  // the content origin, the only address the message goes to) to end the SCO with the request; the
+  // wrapper checks it with the server first. Their state follows the server's answers the page relays.
+  var nav = document.getElementById("scorm-nav");
+  var contents = document.getElementById("scorm-contents");
+  var buttons = nav ? nav.querySelectorAll("button[data-request]") : [];
+  var delivered = false;
+
+  function ask(request) {
+    if (!runtime || !delivered) { return false; }
+    frame.contentWindow.postMessage({lmsNav: 1, request: request}, origin);
+    return true;
+  }
+
+  function showNav(state, item) {
+    if (!nav) { return; }
+    delivered = !!state;
+    nav.hidden = false;
+    Array.prototype.forEach.call(buttons, function (button) {
+      var request = button.dataset.request;
+      button.hidden = !!state && (state.hidden || []).indexOf(request) >= 0;
+      button.disabled = !state || state[request] === "false";
+    });
+    if (contents && item) {
+      Array.prototype.forEach.call(contents.querySelectorAll("li[data-item]"), function (row) {
+        var link = row.querySelector("a");
+        if (link && row.dataset.item === item) { link.setAttribute("aria-current", "page"); }
+        else if (link) { link.removeAttribute("aria-current"); }
+      });
+    }
+  }
+
+  function relayed(method, data) {
+    if (!data) { return; }
+    if (method === "scorm_init") {
+      if (data.item && data.nav) { showNav(data.nav, data.item); } else { showNav(null); }
+    } else if ((method === "scorm_commit" || method === "scorm_nav") && data.nav) {
+      showNav(data.nav, null);
+      if (method === "scorm_nav" && data.valid === false) { status.textContent = nav.dataset.unavailable; }
+      else if (method === "scorm_nav") { status.textContent = ""; }
+    }
+  }
+
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", function () { ask(button.dataset.request); });
+  });
+  if (contents && nav) {
+    // With the script a TOC link is a choice request that first ends the SCO; without it, a page load.
+    contents.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a") : null;
+      var row = link ? link.closest("li[data-item]") : null;
+      if (row && ask("{target=" + row.dataset.item + "}choice")) { event.preventDefault(); }
+    });
+  }
+
   window.addEventListener("message", function (event) {
     if (event.origin !== origin || event.source !== frame.contentWindow || !runtime) { return; }
     var message = event.data;
     if (!message || message.lmsBridge !== 1 || typeof message.method !== "string"
         || !/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(message.method)) { return; }
     post(runtime.replace("METHOD", message.method), message.data).then(function (answer) {
+      if (answer.status === 200) { relayed(message.method, answer.data); }
       frame.contentWindow.postMessage({lmsBridge: 1, id: message.id, status: answer.status,
                                        data: answer.data}, origin);
     });
