@@ -307,8 +307,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keep-alive", type=int, default=30)
-    parser.add_argument("--page-concurrency", type=int, default=None,
-                        help="LMS_PAGE_CONCURRENCY for the portal (default: the portal's own; 0 turns lanes off)")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker halfway through")
     parser.add_argument("--rounds", type=int, default=5, help="capacity and baseline rounds, interleaved")
     parser.add_argument("--out", help="results file (default bench/results/exam_campaign-<db>[-kill].json)")
@@ -323,7 +321,7 @@ def main() -> None:
     out = Path(args.out or HERE / "results" / f"exam_campaign-{kind}{'-kill' if args.kill_worker else ''}.json")
     secret, sso_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
     settings = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread",
-                "keep_alive": args.keep_alive, "page_concurrency": args.page_concurrency}
+                "keep_alive": args.keep_alive}
     with tempfile.TemporaryDirectory(prefix="exam-campaign-") as folder:
         url = prepare_database(args.database, folder)
         issuers = Path(folder) / "sso-issuers.toml"
@@ -339,8 +337,6 @@ def main() -> None:
         env = {"LMS_SECRET_KEY": secret, "LMS_DATABASE_URL": url, "LMS_INSTANCE_PATH": str(instance),
                "LMS_SSO_ISSUERS": str(issuers), "LMS_CERTIFICATE_PDF_IN_WORKER": "true",
                "LMS_PUBLIC_BASE_URL": PUBLIC_BASE_URL}
-        if args.page_concurrency is not None:
-            env["LMS_PAGE_CONCURRENCY"] = str(args.page_concurrency)
         worker = cs.start_worker(env, Path(folder) / "worker.log")
         server = cs.start_gunicorn("lms:create_app()", workers=args.workers, threads=args.threads,
                                    keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-app.log")

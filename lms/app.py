@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import config as config_module
-from lms import input_guard, observability, request_lanes
+from lms import input_guard, observability
 from lms.config import ConfigurationError
 from lms.database import configure_postgresql, configure_sqlite, database_uri, engine_options
 from lms.extensions import csrf, db, login_manager, migrate
@@ -41,7 +41,6 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     observability.init_app(app)  # request ids, log format, latency: before every other request check
-    request_lanes.init_app(app)  # pages wait their turn here, before any of them touches the database
     input_guard.init_app(app)  # first of the request checks; bounds <int:…> before any route exists
     init_extensions(app)
 

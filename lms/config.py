@@ -19,11 +19,6 @@ class DefaultConfig:
     # opens and closes a connection for every request beyond it (on PostgreSQL a new server
     # process each time, measured as the largest cost of an answer save under load).
     DATABASE_POOL_SIZE = 10
-    # Page requests each server process runs at once; more wait their turn, while the hot writes
-    # (answer autosave, SCORM commits), health checks and static files never wait
-    # (lms.request_lanes). 0 turns the lanes off. A page waits at most PAGE_LANE_WAIT seconds.
-    PAGE_CONCURRENCY = 4
-    PAGE_LANE_WAIT = 10.0
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     # Comma-separated plugin names (entry-point names) that must not be loaded.
     DISABLED_PLUGINS = ""

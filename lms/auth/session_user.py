@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload
 from lms.auth import sessions
 from lms.auth.models import User
 from lms.database import READ_ONLY_METHODS
-from lms.request_lanes import mark_hot
 from lms.extensions import db, login_manager
 from lms.timeutil import utcnow
 
@@ -93,7 +92,7 @@ def session_login_required(view):
         return response
 
     wrapped.lms_session_only = True
-    return mark_hot(wrapped)  # cheap by design: never queued behind pages (lms.request_lanes)
+    return wrapped
 
 
 def touch_last_seen() -> None:

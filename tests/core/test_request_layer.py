@@ -22,7 +22,6 @@ REQUEST_LAYER = {
     "lms/api/params.py": "the API's query-string parameters",
     "lms/observability/logs.py": "the request id and the request's line in the logs",
     "lms/observability/metrics.py": "the request's endpoint, method and latency",
-    "lms/request_lanes.py": "page requests wait their turn by endpoint, before any view",
     "lms/storage/serving.py": "a stored file's response answers the request's Range and If-None-Match",
     "lms/elearning/scorm_views.py": "SCORM's blueprint, a route module beside the domain's views.py",
 }
