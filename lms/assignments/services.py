@@ -11,6 +11,7 @@ from lms.assignments.audience import DEALER_ADMIN_KINDS, audience_condition
 from lms.assignments.models import AUDIENCE_KINDS, DUE_KINDS, Assignment, AssignmentPerson
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
+from lms.coordination.leases import dialect_insert
 from lms.courses.models import CourseCompletionRecord, LearningPathCourse
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -108,10 +109,17 @@ def reach_audience(*, assignment_ids=None, user_ids=None) -> int:
         if user_ids is not None:
             people = people.where(User.id.in_(user_ids))
         rows = db.session.execute(people).all()
-        db.session.add_all(AssignmentPerson(assignment_id=assignment.id, user_id=user_id, assigned_at=now,
-                                            due_on=due_date_for(assignment, joined_at, now))
-                           for user_id, joined_at in rows)
-        added += len(rows)
+        if not rows:
+            continue
+        # ON CONFLICT DO NOTHING: a new account's sign-in and the worker's sweep may reach the same
+        # person at the same moment (seen at 1,000 sign-ins a minute); the second one adds nothing.
+        table = AssignmentPerson.__table__
+        inserted = db.session.execute(
+            dialect_insert(table).values([
+                {"assignment_id": assignment.id, "user_id": user_id, "assigned_at": now, "cycle": 1,
+                 "due_on": due_date_for(assignment, joined_at, now)} for user_id, joined_at in rows])
+            .on_conflict_do_nothing(index_elements=["assignment_id", "user_id"]).returning(table.c.id)).all()
+        added += len(inserted)
     db.session.flush()
     return added
 
