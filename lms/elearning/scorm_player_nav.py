@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from lms.elearning.models import ElearningLaunch, ElearningPackage, ElearningUnit
 from lms.elearning.runtime import register_method
+from lms.elearning.scorm_choice import is_choice_allowed
 from lms.elearning.scorm_navigation import navigate, parse_request, resolve
 from lms.elearning.scorm_sequencing import Sequencer
 from lms.elearning.scorm_state import sequencer_for
@@ -53,12 +54,16 @@ def previous_valid(sequencer: Sequencer, current: str | None) -> bool:
 
 
 def state_2004(sequencer: Sequencer, package: ElearningPackage, current: str | None) -> dict:
-    choice = {row["identifier"]: word(row["choosable"]) for row in sequencer.table_of_contents()
-              if row["launchable"]}
+    rows = [row for row in sequencer.table_of_contents() if row["launchable"]]
+    # Choosable in the table of contents, and allowed from here (choiceExit, constrained choice).
+    choice = {row["identifier"]: word(row["choosable"] and (row["identifier"] == current or is_choice_allowed(
+                  sequencer, row["identifier"], current))) for row in rows}
     return {"continue": word(continue_valid(sequencer, current)),
             "previous": word(previous_valid(sequencer, current)),
             "exit": word(sequencer.find(current) is not None), "suspendAll": word(current is not None),
-            "choice": choice, "hidden": hidden_buttons(package, current)}
+            "choice": choice, "hidden": hidden_buttons(package, current),
+            # The table of contents follows as the SCOs end, without a reload: links and ticks.
+            "done": [row["identifier"] for row in rows if row["completed"]]}
 
 
 def state_12(package: ElearningPackage, current: str | None) -> dict:

@@ -57,6 +57,10 @@ def test_continue_and_previous_buttons_walk_a_flow_only_course(live_server, demo
 
     sco_frame(page, "a")
     wait_for(page, lambda: attempts(app).get(("a", 1)) == ("completed", True), "a ends itself")
+    # The table of contents follows without a reload: a's tick appears as its commit is answered.
+    wait_for(page, lambda: page.locator('#scorm-contents li[data-item="a"] .scorm-done').count() == 1,
+             "a ticked in the contents")
+    assert page.locator('#scorm-contents li[data-item="b"] .scorm-done').count() == 0
     assert button(page, "previous").is_disabled()  # the first activity
     assert button(page, "continue").is_enabled() and button(page, "suspendAll").is_visible()
     button(page, "continue").click()  # a has terminated: the request goes straight to the server

@@ -81,6 +81,7 @@
       button.hidden = !!state && (state.hidden || []).indexOf(request) >= 0;
       button.disabled = !state || state[request] === "false";
     });
+    if (contents && state) { updateContents(state); }
     if (contents && item) {
       Array.prototype.forEach.call(contents.querySelectorAll("li[data-item]"), function (row) {
         var link = row.querySelector("a");
@@ -88,6 +89,39 @@
         else if (link) { link.removeAttribute("aria-current"); }
       });
     }
+  }
+
+  // The table of contents as the server sees it now: an item that became choosable gets its link,
+  // one that no longer is loses it, and a completed one its tick (SCORM 2004 answers carry these).
+  function updateContents(state) {
+    Array.prototype.forEach.call(contents.querySelectorAll("li[data-item]"), function (row) {
+      var id = row.dataset.item;
+      var allowed = state.choice ? state.choice[id] : undefined;
+      var link = row.querySelector("a");
+      var label = link || row.querySelector("span:not(.scorm-done)");
+      if (label && allowed === "true" && !link) {
+        var anchor = document.createElement("a");
+        anchor.href = contents.dataset.playUrl.replace("ITEM", encodeURIComponent(id));
+        anchor.textContent = label.textContent;
+        label.replaceWith(anchor);
+        var note = row.querySelector(".scorm-refusal");
+        if (note) { note.remove(); }
+      } else if (link && allowed === "false" && link.getAttribute("aria-current") !== "page") {
+        var span = document.createElement("span");
+        span.className = "scorm-disabled";
+        span.title = contents.dataset.unavailableLabel;
+        span.textContent = link.textContent;
+        link.replaceWith(span);
+      }
+      if (state.done && state.done.indexOf(id) >= 0 && !row.querySelector(".scorm-done")) {
+        var tick = document.createElement("span");
+        tick.className = "scorm-done";
+        tick.setAttribute("aria-label", contents.dataset.doneLabel);
+        tick.textContent = "✔";
+        row.appendChild(document.createTextNode(" "));
+        row.appendChild(tick);
+      }
+    });
   }
 
   function relayed(method, data) {
