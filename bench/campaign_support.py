@@ -70,10 +70,14 @@ class Response:
 class Client:
     """One simulated browser: a keep-alive connection to 127.0.0.1 and its own cookie jar."""
 
-    def __init__(self, port: int, timeout: float = 30.0):
+    def __init__(self, port: int, timeout: float = 30.0, idle_limit: float | None = None):
         self.port, self.timeout = port, timeout
+        # The server's keep-alive: a connection idle that long is closed by the server, so a browser
+        # opens a new one rather than send into it (and retries on a stale one). None: no limit.
+        self.idle_limit = idle_limit
         self.cookies: dict[str, str] = {}
         self._reader = self._writer = None
+        self._last_used = 0.0
 
     async def close(self) -> None:
         if self._writer is not None:
@@ -89,6 +93,9 @@ class Client:
         return await asyncio.wait_for(self._request(method, path, body, headers or {}), self.timeout)
 
     async def _request(self, method, path, body, headers) -> Response:
+        if self._writer is not None and self.idle_limit is not None and (
+                self._reader.at_eof() or time.monotonic() - self._last_used >= self.idle_limit - 1):
+            await self.close()
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection("127.0.0.1", self.port)
         lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", "Accept-Language: ru",
@@ -107,6 +114,7 @@ class Client:
         except BaseException:
             await self.close()
             raise
+        self._last_used = time.monotonic()
         if (response.header("Connection") or "").lower() == "close":
             await self.close()
         for key, value in response.headers:
@@ -255,10 +263,11 @@ def free_port() -> int:
 
 
 def start_gunicorn(app_spec: str, *, workers: int, threads: int, keepalive: int, env: dict, log_path: Path,
-                   chdir: Path = ROOT) -> Server:
-    """Start gunicorn (gthread workers) on a free 127.0.0.1 port and wait until /healthz answers."""
+                   chdir: Path = ROOT, nice: int = 0) -> Server:
+    """Start gunicorn (gthread workers) on a free 127.0.0.1 port and wait until /healthz answers;
+    ``nice``: run it at that lower priority (a page pool that yields to the hot pool)."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+    command = (["nice", "-n", str(nice)] if nice else []) + [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
                "--keep-alive", str(keepalive), "--backlog", "2048", "-b", f"127.0.0.1:{port}",
                "--chdir", str(chdir), "--error-logfile", "-", app_spec]
     log = open(log_path, "wb")  # noqa: SIM115 - gunicorn writes to it until stop()

@@ -59,8 +59,8 @@ class UserFailed(Exception):
 class Load:
     """Shared state of one load phase: statistics per step, acknowledged answers, retry policy."""
 
-    def __init__(self, port: int, think: float, retries: int = 6):
-        self.port, self.think, self.retries = port, think, retries
+    def __init__(self, port: int, think: float, retries: int = 6, keep_alive: float | None = None):
+        self.port, self.think, self.retries, self.keep_alive = port, think, retries, keep_alive
         self.stats: dict[str, cs.StepStats] = {}
         self.acks: dict[int, dict] = {}  # user n -> {"attempt": id, "answers": {position: choice}}
         self.samples_of_errors: list[str] = []
@@ -159,7 +159,7 @@ async def start_quiz(load: Load, client: cs.Client, quiz_id: int, token: str, pr
 async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clients: dict) -> None:
     """One dealer's campaign: SSO, lesson, start, 20 saves, finish, certificate."""
     await asyncio.sleep(delay)
-    client = cs.Client(load.port)
+    client = cs.Client(load.port, idle_limit=load.keep_alive)  # idle through the saves when a hot pool takes them
     try:
         await load.op("sso", client, lambda: ("POST", "/sso/jwt", *form(
             {"token": sso_token(secret, n), "next": plan["lesson_url"]})), lambda r: r.status == 302)
@@ -171,7 +171,13 @@ async def dealer(n: int, load: Load, plan: dict, secret: str, delay: float, clie
         rng = random.Random(n)  # nosec B311 - which answers are wrong, reproducibly
         wrong_positions = set(rng.sample(positions, len(positions) - RIGHT_PER_USER))
         choices = {p: rng.choice(plan["wrong"]) if p in wrong_positions else plan["right"] for p in positions}
-        await save_all(load, client, n, attempt_id, token, versions, choices, "save", think=True)
+        saver = client
+        if plan.get("hot_port"):  # the reverse proxy's route for the autosave: a pool of its own
+            saver = cs.Client(plan["hot_port"], idle_limit=load.keep_alive)
+            saver.cookies = client.cookies  # one browser, one cookie jar
+        await save_all(load, saver, n, attempt_id, token, versions, choices, "save", think=True)
+        if saver is not client:
+            await saver.close()
         await load.pause()
         body, headers = form({"csrf_token": token})
         await load.op("finish", client, lambda: ("POST", f"/quizzes/attempts/{attempt_id}/finish", body, headers),
@@ -219,7 +225,7 @@ async def killer(load: Load, server: cs.Server, target: int, record: dict) -> No
 async def campaign(server: cs.Server, plan: dict, args, secret: str) -> tuple[Load, dict, dict, float]:
     """The campaign phase; returns its load, the dealers who got their certificate (client and token), the kill
     record and the wall time."""
-    load = Load(server.port, args.think)
+    load = Load(server.port, args.think, keep_alive=args.keep_alive)
     clients: dict[int, tuple] = {}
     kill: dict = {}
     started = time.perf_counter()
@@ -307,6 +313,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keep-alive", type=int, default=30)
+    parser.add_argument("--hot-pool", type=int, default=0, metavar="WORKERS",
+                        help="answer saves go to a second gunicorn of WORKERS workers, as docs/deploy/nginx-lms.conf "
+                             "routes them; the page pool runs under nice --page-nice (default 5)")
+    parser.add_argument("--page-nice", type=int, default=None)
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker halfway through")
     parser.add_argument("--rounds", type=int, default=5, help="capacity and baseline rounds, interleaved")
     parser.add_argument("--out", help="results file (default bench/results/exam_campaign-<db>[-kill].json)")
@@ -321,7 +331,8 @@ def main() -> None:
     out = Path(args.out or HERE / "results" / f"exam_campaign-{kind}{'-kill' if args.kill_worker else ''}.json")
     secret, sso_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
     settings = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread",
-                "keep_alive": args.keep_alive}
+                "keep_alive": args.keep_alive, "hot_pool_workers": args.hot_pool,
+                "page_nice": args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)}
     with tempfile.TemporaryDirectory(prefix="exam-campaign-") as folder:
         url = prepare_database(args.database, folder)
         issuers = Path(folder) / "sso-issuers.toml"
@@ -338,8 +349,13 @@ def main() -> None:
                "LMS_SSO_ISSUERS": str(issuers), "LMS_CERTIFICATE_PDF_IN_WORKER": "true",
                "LMS_PUBLIC_BASE_URL": PUBLIC_BASE_URL}
         worker = cs.start_worker(env, Path(folder) / "worker.log")
-        server = cs.start_gunicorn("lms:create_app()", workers=args.workers, threads=args.threads,
+        page_nice = args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)
+        server = cs.start_gunicorn("lms:create_app()", workers=args.workers, threads=args.threads, nice=page_nice,
                                    keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-app.log")
+        hot = cs.start_gunicorn("lms:create_app()", workers=args.hot_pool, threads=args.threads,
+                                keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-hot.log"
+                                ) if args.hot_pool else None
+        plan["hot_port"] = hot.port if hot else None
         hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.workers, threads=args.threads,
                                   keepalive=args.keep_alive, env={}, log_path=Path(folder) / "gunicorn-hello.log",
                                   chdir=HERE)
@@ -349,12 +365,14 @@ def main() -> None:
         try:
             phases = asyncio.run(all_phases(server, worker, hello, plan, args, sso_secret))
         finally:
-            server.stop()
-            worker.stop()
-            hello.stop()
-        app_log = log_findings(server.log_text() + "\n" + worker.log_text(), server.outlived)
+            for stopping in (server, hot, worker, hello):
+                if stopping is not None:
+                    stopping.stop()
+        hot_log = "\n--- hot pool\n" + hot.log_text() if hot else ""
+        app_log = log_findings(server.log_text() + hot_log + "\n" + worker.log_text(),
+                               server.outlived + (hot.outlived if hot else []))
         kept = Path(tempfile.gettempdir()) / f"{out.stem}-gunicorn.log"
-        kept.write_text(server.log_text() + "\n--- lms worker\n" + worker.log_text())  # both were counted
+        kept.write_text(server.log_text() + hot_log + "\n--- lms worker\n" + worker.log_text())  # all counted
         app_log["kept_at"] = str(kept)
         load = phases["campaign"]
         check = check_database(config, plan, args.users, [load, phases["acknowledged"]], load.finished)
