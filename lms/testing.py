@@ -206,6 +206,48 @@ def drop_pooled_connections(engine) -> int:
         admin.dispose()
 
 
+def two_transactions_meet(app, first, second, hold: float = 0.5) -> tuple[list, list]:
+    """Two requests writing the same row at once: ``first`` runs in a transaction that holds its
+    uncommitted rows for ``hold`` seconds while ``second`` runs in another and commits, so the
+    second one's statements meet the first one's row (PostgreSQL; SQLite queues writers whole).
+
+    Each callable runs in its own app context (its own session). Returns what each returned, in
+    the order they finished writing (first, then second), and the errors the second one raised.
+    """
+    import threading
+
+    from lms.extensions import db
+
+    first_wrote, results, errors = threading.Event(), [], []
+
+    def run_first():
+        with app.app_context():
+            results.append(first())
+            db.session.flush()
+            first_wrote.set()
+            threading.Event().wait(hold)  # the uncommitted row is held while the second one arrives
+            db.session.commit()
+
+    def run_second():
+        with app.app_context():
+            if not first_wrote.wait(10):
+                errors.append(TimeoutError("the first transaction never wrote"))
+                return
+            try:
+                results.append(second())
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - the caller asserts on it
+                errors.append(error)
+                db.session.rollback()
+
+    threads = [threading.Thread(target=run_first), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results, errors
+
+
 @contextmanager
 def sqlalchemy_statements(target):
     """The statements SQLAlchemy sends inside the block, on ``target``: an engine, or the Engine

@@ -3,14 +3,12 @@
 At 1,000 sign-ins in a minute (bench/exam_campaign.py) the second insert failed on the unique key:
 the sign-in's hook logged a traceback and the person got the assignment only from the sweep.
 """
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from assignment_helpers import add_user, assign, dealer_id_of, user_id
 
-from lms.testing import add_published_course
+from lms.testing import add_published_course, two_transactions_meet
 
 
 def test_two_transactions_reaching_one_person_add_one_copy(app, demo, database_url):
@@ -26,30 +24,8 @@ def test_two_transactions_reaching_one_person_add_one_copy(app, demo, database_u
     with app.app_context():  # add_user's own hook gave it already: take it back to race for it
         db.session.execute(sa.delete(AssignmentPerson).where(AssignmentPerson.user_id == newcomer))
         db.session.commit()
-    first_wrote, errors, added = threading.Event(), [], []
-
-    def first():
-        with app.app_context():
-            added.append(reach_audience(user_ids=[newcomer]))
-            first_wrote.set()
-            threading.Event().wait(0.5)  # holds its uncommitted row while the second one arrives
-            db.session.commit()
-
-    def second():
-        with app.app_context():
-            assert first_wrote.wait(10)
-            try:
-                added.append(reach_audience(user_ids=[newcomer]))  # its SELECT does not see the first's row
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the assertion below reports it
-                errors.append(error)
-                db.session.rollback()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    reach = lambda: reach_audience(user_ids=[newcomer])  # noqa: E731 - the second's SELECT misses the first's row
+    added, errors = two_transactions_meet(app, reach, reach)
     assert errors == []
     assert sorted(added) == [0, 1]
     with app.app_context():

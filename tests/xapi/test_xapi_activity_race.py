@@ -3,10 +3,7 @@
 The second one's insert used to fail on the primary key once the first committed: the finish
 request answered 500 (seen in tests/workers/test_two_nodes.py on PostgreSQL).
 """
-import threading
-
 import pytest
-import sqlalchemy as sa
 
 ACTIVITY = "https://lms.example/xapi/activities/quiz/race"
 
@@ -15,34 +12,13 @@ def test_a_second_transaction_merges_into_the_activity_the_first_one_created(app
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite queues writers whole (BEGIN IMMEDIATE): two cannot write at once")
     from lms.extensions import db
+    from lms.testing import two_transactions_meet
     from lms.xapi.models import XapiActivity
     from lms.xapi.statements import remember_activity
 
-    first_wrote, errors = threading.Event(), []
-
-    def first():
-        with app.app_context():
-            remember_activity({"id": ACTIVITY, "definition": {"name": {"ru": "Экзамен"}}})
-            db.session.flush()
-            first_wrote.set()
-            threading.Event().wait(0.5)  # holds its uncommitted row while the second one arrives
-            db.session.commit()
-
-    def second():
-        with app.app_context():
-            assert first_wrote.wait(10)
-            try:
-                remember_activity({"id": ACTIVITY, "definition": {"name": {"en": "Exam"}}})
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - the assertion below reports it
-                errors.append(error)
-                db.session.rollback()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    _, errors = two_transactions_meet(
+        app, lambda: remember_activity({"id": ACTIVITY, "definition": {"name": {"ru": "Экзамен"}}}),
+        lambda: remember_activity({"id": ACTIVITY, "definition": {"name": {"en": "Exam"}}}))
     assert errors == []
     with app.app_context():
         row = db.session.get(XapiActivity, ACTIVITY)
