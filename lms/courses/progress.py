@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from lms.coordination.leases import dialect_insert
 from lms.courses.contracts import CourseCompletion
 from lms.courses.models import Course, CourseCompletionRecord, Lesson, LessonProgress
 from lms.events import emit
@@ -14,10 +14,8 @@ from lms.timeutil import utcnow
 
 def _insert_ignoring_duplicates(model, values: dict, keys: list[str]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted (safe under concurrency)."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = model.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+    statement = dialect_insert(table).values(**values).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
     # rowcount is unreliable with RETURNING on some drivers; a returned id is not.
     return db.session.execute(statement).scalar() is not None
 
