@@ -267,9 +267,10 @@ def start_gunicorn(app_spec: str, *, workers: int, threads: int, keepalive: int,
     """Start gunicorn (gthread workers) on a free 127.0.0.1 port and wait until /healthz answers;
     ``nice``: run it at that lower priority (a page pool that yields to the hot pool)."""
     port = free_port()
-    command = (["nice", "-n", str(nice)] if nice else []) + [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
-               "--keep-alive", str(keepalive), "--backlog", "2048", "-b", f"127.0.0.1:{port}",
-               "--chdir", str(chdir), "--error-logfile", "-", app_spec]
+    command = (["nice", "-n", str(nice)] if nice else []) + [
+        sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+        "--keep-alive", str(keepalive), "--backlog", "2048", "-b", f"127.0.0.1:{port}",
+        "--chdir", str(chdir), "--error-logfile", "-", app_spec]
     log = open(log_path, "wb")  # noqa: SIM115 - gunicorn writes to it until stop()
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     server = Server(process, port, log_path, command)

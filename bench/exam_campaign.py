@@ -330,9 +330,9 @@ def main() -> None:
     kind = "postgresql" if args.database else "sqlite"
     out = Path(args.out or HERE / "results" / f"exam_campaign-{kind}{'-kill' if args.kill_worker else ''}.json")
     secret, sso_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
+    page_nice = args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)
     settings = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread",
-                "keep_alive": args.keep_alive, "hot_pool_workers": args.hot_pool,
-                "page_nice": args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)}
+                "keep_alive": args.keep_alive, "hot_pool_workers": args.hot_pool, "page_nice": page_nice}
     with tempfile.TemporaryDirectory(prefix="exam-campaign-") as folder:
         url = prepare_database(args.database, folder)
         issuers = Path(folder) / "sso-issuers.toml"
@@ -349,7 +349,6 @@ def main() -> None:
                "LMS_SSO_ISSUERS": str(issuers), "LMS_CERTIFICATE_PDF_IN_WORKER": "true",
                "LMS_PUBLIC_BASE_URL": PUBLIC_BASE_URL}
         worker = cs.start_worker(env, Path(folder) / "worker.log")
-        page_nice = args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)
         server = cs.start_gunicorn("lms:create_app()", workers=args.workers, threads=args.threads, nice=page_nice,
                                    keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-app.log")
         hot = cs.start_gunicorn("lms:create_app()", workers=args.hot_pool, threads=args.threads,

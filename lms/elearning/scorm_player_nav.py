@@ -66,8 +66,13 @@ def state_2004(sequencer: Sequencer, package: ElearningPackage, current: str | N
             "done": [row["identifier"] for row in rows if row["completed"]]}
 
 
+def manifest_order(package: ElearningPackage) -> list[str]:
+    """SCORM 1.2's navigation order: the launchable items as the manifest lists them."""
+    return [i["identifier"] for i in (package.manifest or {}).get("items", []) if i.get("launch")]
+
+
 def state_12(package: ElearningPackage, current: str | None) -> dict:
-    order = [i["identifier"] for i in (package.manifest or {}).get("items", []) if i.get("launch")]
+    order = manifest_order(package)
     index = order.index(current) if current in order else -1
     return {"continue": word(0 <= index < len(order) - 1), "previous": word(index > 0),
             "exit": "false", "suspendAll": "false", "choice": {i: "true" for i in order},
@@ -97,7 +102,7 @@ def would_deliver(sequencer: Sequencer, request: str, current: str | None) -> bo
 
 def flow_12(package: ElearningPackage, request: str, current: str | None, target: str | None) -> str | None:
     """SCORM 1.2: continue/previous in manifest order, choice of any item; None at either end."""
-    order = [i["identifier"] for i in (package.manifest or {}).get("items", []) if i.get("launch")]
+    order = manifest_order(package)
     if request == "choice":
         return target if target in order else None
     index = order.index(current) if current in order else -1
