@@ -36,10 +36,6 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
     from lms import storage
 
     storage.init_app(app)  # a bad STORAGE_URL stops start-up here, with a message
-    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
-        # Behind N proxies the client address and scheme come from their X-Forwarded-* headers.
-        hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     observability.init_app(app)  # request ids, log format, latency: before every other request check
     input_guard.init_app(app)  # first of the request checks; bounds <int:…> before any route exists
     init_extensions(app)
@@ -60,6 +56,11 @@ def create_app(config: dict | None = None, plugins=()) -> Flask:
 
     register_app_commands(app)
     pm.hook.lms_app_created(app=app)
+    if int(app.config.get("TRUSTED_PROXIES") or 0) > 0:
+        # Behind N proxies the client address and scheme come from their X-Forwarded-* headers. Wrapped
+        # last, so outermost: the WSGI fast paths domains install (signed downloads, the autosave) see them too.
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

@@ -49,18 +49,28 @@ class PortalCSRFProtect(CSRFProtect):
 
     @staticmethod
     def _remembering() -> bool:
-        """Only tokens that never expire by time (WTF_CSRF_TIME_LIMIT None, this portal's setting)."""
-        config = current_app.config
-        return config["WTF_CSRF_ENABLED"] and config.get("WTF_CSRF_TIME_LIMIT", 3600) is None
+        return remembering(current_app.config)
 
     def _already_verified(self, signed: str) -> bool:
-        """The rest of Flask-WTF's check for a token whose signature it verified before."""
-        raw = _verified().get(signed)
-        if raw is None or not self._remembering():
-            return False
-        expected = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
-        if not isinstance(expected, str) or not hmac.compare_digest(expected, raw):
-            return False
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            return bool(request.referrer) and same_origin(request.referrer, f"https://{request.host}/")
-        return True
+        return already_verified(current_app, signed, session, secure=request.is_secure,
+                                referrer=request.referrer, host=request.host)
+
+
+def remembering(config) -> bool:
+    """Only tokens that never expire by time (WTF_CSRF_TIME_LIMIT None, this portal's setting)."""
+    return config["WTF_CSRF_ENABLED"] and config.get("WTF_CSRF_TIME_LIMIT", 3600) is None
+
+
+def already_verified(app, signed: str, session_data, *, secure: bool, referrer: str | None, host: str) -> bool:
+    """The rest of Flask-WTF's check for a header token whose signature it verified before: the raw
+    token it carries is the session's, and over HTTPS the Referer is this host (WTF_CSRF_SSL_STRICT).
+    Plain values, so that the quiz autosave's fast path (lms.quizzes.fast_autosave) checks the same."""
+    raw = app.extensions.get("lms_csrf_verified", {}).get(signed)
+    if raw is None or not remembering(app.config):
+        return False
+    expected = session_data.get(app.config["WTF_CSRF_FIELD_NAME"])
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, raw):
+        return False
+    if secure and app.config["WTF_CSRF_SSL_STRICT"]:
+        return bool(referrer) and same_origin(referrer, f"https://{host}/")
+    return True

@@ -77,8 +77,7 @@ def check_pairs(pairs) -> None:
 
 def check_json_body() -> None:
     body = request.get_data(cache=True)  # the view's get_json() reuses these bytes
-    deep = body.count(b"[") + body.count(b"{") > _JSON_NESTING_CHECKED_FROM
-    if not deep and not _SUSPICIOUS_JSON.search(body):
+    if not json_needs_checking(body):
         return
     try:
         data = request.get_json(silent=True)
@@ -88,6 +87,13 @@ def check_json_body() -> None:
         raise UnstorableInput()
     if b"\x00" in body:
         raise UnstorableInput()  # the JSON decoder refuses a raw NUL anyway; say why here
+
+
+def json_needs_checking(body: bytes) -> bool:
+    """Whether a JSON body may hold what the database cannot store, or nest too deep: only then is
+    it parsed and checked (here, or by the fast path's fall-through to this guard)."""
+    deep = body.count(b"[") + body.count(b"{") > _JSON_NESTING_CHECKED_FROM
+    return deep or _SUSPICIOUS_JSON.search(body) is not None
 
 
 def holds_unstorable(data) -> bool:

@@ -48,22 +48,30 @@ class PortalSessionInterface(SecureCookieSessionInterface):
         value = request.cookies.get(self.get_cookie_name(app))
         if not value or not app.secret_key:
             return super().open_session(app, request)
+        data = self.verified_data(app, value)
+        if data is None:
+            return self.session_class()
+        flat = all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values())
+        return self.session_class(dict(data) if flat else copy.deepcopy(data))
+
+    def verified_data(self, app, value: str) -> dict | None:
+        """The data of session cookie ``value`` if its signature holds and it has not expired, else
+        None. The dict is this process's remembered copy: read it, never change it."""
         max_age = app.permanent_session_lifetime.total_seconds()
         known = self._verified.get(value)
         if known is None:
             try:
                 data, signed_at = self.get_signing_serializer(app).loads(value, max_age=max_age, return_timestamp=True)
             except BadSignature:
-                return self.session_class()
+                return None
             if len(self._verified) >= self.VERIFIED_LIMIT:
                 self._verified.clear()
             self._verified[value] = known = (data, signed_at.timestamp())
         data, signed_at = known
         if not 0 <= time.time() - signed_at <= max_age:  # itsdangerous's own expiry rule
             self._verified.pop(value, None)
-            return self.session_class()
-        flat = all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values())
-        return self.session_class(dict(data) if flat else copy.deepcopy(data))
+            return None
+        return data
 
 
 def init_app(app: Flask) -> None:
@@ -111,17 +119,23 @@ def handle_csrf_error(error: CSRFError):
     return error_response(400, CSRF_MESSAGE, code="csrf_failed")
 
 
+# Every response's defaults (the quiz autosave's fast path, lms.quizzes.fast_autosave, sends the same).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
+     "frame-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")  # over HTTPS only
+
+
 def set_security_headers(response):
     """Safe defaults on every response; embedding (SSO issue) widens frame-ancestors per issuer."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
-        "frame-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
-    )
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(*HSTS)
     return response
 
 

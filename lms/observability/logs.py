@@ -38,10 +38,14 @@ def request_id() -> str | None:
     """The current request's id (taken from ``X-Request-ID`` or made up once); None outside a request."""
     if not has_request_context():
         return None
-    environ = request.environ
+    return environ_request_id(request.environ)
+
+
+def environ_request_id(environ: dict) -> str:
+    """The request id of a WSGI environ, chosen once and kept in it (also for the WSGI fast paths)."""
     value = environ.get(_ENVIRON_KEY)
     if value is None:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        incoming = environ.get("HTTP_X_REQUEST_ID", "")
         value = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         environ[_ENVIRON_KEY] = value
     return value

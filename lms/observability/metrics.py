@@ -103,15 +103,17 @@ def observe_request(response):
     started = request_started()
     if started is None:
         return response
-    elapsed = time.perf_counter() - started
-    metrics: PortalMetrics = current_app.extensions["lms_metrics"]
-    endpoint = endpoint_label()
-    method = request.method if request.method in KNOWN_METHODS else "other"
-    status = str(response.status_code)
-    metrics.request_seconds.labels(endpoint, method, status).observe(elapsed)
-    if endpoint == AUTOSAVE_ENDPOINT:
-        metrics.autosave_seconds.labels(status).observe(elapsed)
+    observe(current_app.extensions["lms_metrics"], endpoint_label(), request.method, response.status_code,
+            time.perf_counter() - started)
     return response
+
+
+def observe(metrics: PortalMetrics, endpoint: str, method: str, status: int, elapsed: float) -> None:
+    """Record one request's latency (also called by the WSGI fast paths, which have no request context)."""
+    method = method if method in KNOWN_METHODS else "other"
+    metrics.request_seconds.labels(endpoint, method, str(status)).observe(elapsed)
+    if endpoint == AUTOSAVE_ENDPOINT:
+        metrics.autosave_seconds.labels(str(status)).observe(elapsed)
 
 
 @contextmanager

@@ -27,6 +27,9 @@ def lms_app_created(app):
     from lms.quizzes.registry import build_registry
 
     build_registry(app)
+    from lms.quizzes import fast_autosave
+
+    fast_autosave.install(app)  # the common autosave answered before Flask builds a request
     app.cli.add_command(quizzes_cli)
     app.cli.add_command(questions_cli)
 

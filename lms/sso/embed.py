@@ -45,11 +45,21 @@ def is_embedded() -> bool:
 
 def parent_origins() -> tuple[str, ...]:
     """Origins that may frame this page: the sign-in issuer's, else every trusted issuer's; never a wildcard."""
-    issuers = sso_state().issuers
-    name = g.get("lms_embed_issuer") or session.get(SESSION_ISSUER)
+    return _frame_ancestors(sso_state().issuers, g.get("lms_embed_issuer") or session.get(SESSION_ISSUER))
+
+
+def _frame_ancestors(issuers: Mapping[str, Issuer], name) -> tuple[str, ...]:
     if name in issuers:
         return issuers[name].frame_ancestors
     return tuple(dict.fromkeys(origin for issuer in issuers.values() for origin in issuer.frame_ancestors))
+
+
+def session_frame_ancestors(app: Flask, session_data: Mapping, fetch_dest: str | None) -> tuple[str, ...] | None:
+    """``parent_origins`` for a request whose view sets no embedding flag, from plain values (the quiz
+    autosave's fast path has no request context): None when the request is not embedded."""
+    if fetch_dest == "document" or not session_data.get(SESSION_EMBED):
+        return None
+    return _frame_ancestors(sso_state(app).issuers, session_data.get(SESSION_ISSUER))
 
 
 def with_frame_ancestors(policy: str, sources: tuple[str, ...]) -> str:

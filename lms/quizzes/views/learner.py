@@ -13,6 +13,7 @@ from lms.events import commit
 from lms.extensions import db
 from lms.quizzes import attempts as svc
 from lms.quizzes.access import may_review
+from lms.quizzes.fast_autosave import MAX_POSITION, MAX_SAVE_SEQ, QUICK_SAVE_REFUSED, autosave_numbers, whole_number
 from lms.quizzes.models import Attempt, Quiz
 from lms.quizzes.present import (
     chosen_values, correct_answer, fields_from_form, fields_from_json, render_text, response_from_fields,
@@ -196,21 +197,6 @@ def _json_error(status: int, code: str, message, **extra):
     return jsonify({"error": {"code": code, "message": str(message), **extra}}), status
 
 
-# No quiz has this many questions; a larger position would not fit the database's INTEGER either.
-MAX_POSITION = 100_000
-# quizzes.js counts each slot's saves in JavaScript numbers, exact up to 2**53 - 1.
-MAX_SAVE_SEQ = 2**53 - 1
-
-
-def whole_number(value, high: int, *, digits: bool = False) -> int | None:
-    """``value`` if it is a whole number from 1 to ``high``, else None; ``digits``: also as a form's digits."""
-    if digits and isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(high)):
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= high:
-        return value
-    return None
-
-
 @bp.route("/attempts/<int:attempt_id>/autosave", methods=["POST"])
 @session_login_required  # the hottest request of an exam: save_answers checks the account itself
 def autosave(attempt_id: int):
@@ -218,16 +204,18 @@ def autosave(attempt_id: int):
     answer again is harmless. ``version`` (the slot's question version, from the page) lets the common
     case take one statement (quick_save); without it, or when that refuses, save_answers decides.
     ``seq`` counts the page's saves of the slot: a save numbered at or below the stored answer's is
-    older and gets 409 ``stale_answer`` with the stored number, the stored answer untouched."""
+    older and gets 409 ``stale_answer`` with the stored number, the stored answer untouched.
+    Most saves never get here: the WSGI fast path (fast_autosave) answers them first."""
     data = request.get_json(silent=True)
-    position = whole_number(data.get("position"), MAX_POSITION) if isinstance(data, dict) else None
-    seq = whole_number(data.get("seq"), MAX_SAVE_SEQ) if isinstance(data, dict) else None
-    if position is None or (seq is None and data.get("seq") is not None):
+    numbers = autosave_numbers(data)
+    if numbers is None:
         return _json_error(400, "bad_request", _("The answer could not be read."))
+    position, seq = numbers
     try:
         fields = fields_from_json(data)
-        if save_answer_quickly(attempt_id, g.lms_user_id, position, data.get("version"), fields, parse=_parse,
-                               seq=seq, session_token=g.lms_session_token):
+        if not request.environ.get(QUICK_SAVE_REFUSED) and save_answer_quickly(
+                attempt_id, g.lms_user_id, position, data.get("version"), fields, parse=_parse,
+                seq=seq, session_token=g.lms_session_token):
             return jsonify({"saved": True, "position": position})
         stale = svc.save_answers(attempt_id, g.lms_user_id, {position: fields}, parse=_parse,
                                  seqs={position: seq}, session_token=g.lms_session_token).stale
