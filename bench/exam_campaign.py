@@ -355,9 +355,10 @@ def main() -> None:
                                 keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-hot.log"
                                 ) if args.hot_pool else None
         plan["hot_port"] = hot.port if hot else None
+        # The baseline runs as the pool the capacity saves go to does, its nice level included.
         hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.workers, threads=args.threads,
-                                  keepalive=args.keep_alive, env={}, log_path=Path(folder) / "gunicorn-hello.log",
-                                  chdir=HERE)
+                                  keepalive=args.keep_alive, nice=page_nice, env={},
+                                  log_path=Path(folder) / "gunicorn-hello.log", chdir=HERE)
         print(f"gunicorn {' '.join(server.command[3:])} (pid {server.process.pid})", flush=True)
         print(f"Campaign: {args.users} dealers over {args.ramp:g} s, think {args.think:g} s"
               f"{', killing a worker halfway' if args.kill_worker else ''} …", flush=True)
