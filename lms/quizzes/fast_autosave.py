@@ -25,6 +25,7 @@ import io
 import logging
 import re
 import time
+from contextlib import nullcontext
 
 from werkzeug.exceptions import SecurityError
 from werkzeug.sansio.http import parse_cookie
@@ -38,7 +39,7 @@ from lms.observability.logs import REQUEST_ID_HEADER, environ_request_id
 from lms.observability.metrics import AUTOSAVE_ENDPOINT, observe
 from lms.quizzes.present import fields_from_json, response_from_fields
 from lms.quizzes.qtypes import ResponseError
-from lms.quizzes.quick_save import save_answer_quickly
+from lms.quizzes.quick_save import needs_app_context, save_answer_quickly
 from lms.sso.embed import session_frame_ancestors, with_frame_ancestors
 from lms.web import HSTS, SECURITY_HEADERS
 
@@ -103,6 +104,7 @@ class FastAutosave:
         self.answered = 0
         self._path: re.Pattern | None = None
         self._ready: bool | None = None
+        self._needs_app_context = True
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or not environ.get("PATH_INFO", "").endswith("/autosave"):
@@ -126,6 +128,8 @@ class FastAutosave:
                             ", ".join(unknown))
             if rules == ["/quizzes/attempts/<int:attempt_id>/autosave"] and not unknown:
                 self._path = re.compile(r"/quizzes/attempts/([0-9]{1,10})/autosave")
+                with app.app_context():
+                    self._needs_app_context = needs_app_context(app)
             self._ready = self._path is not None
         config = self.app.config
         return self._ready and remembering(config) and not config.get("LOG_REQUESTS")
@@ -162,21 +166,28 @@ class FastAutosave:
             return None
         position, seq = numbers
         try:
-            with app.app_context():
+            with app.app_context() if self._needs_app_context else nullcontext():
                 saved = save_answer_quickly(attempt_id, identity[0], position, data.get("version"), fields,
-                                            parse=response_from_fields, seq=seq, session_token=identity[1])
-                payload = app.json.response({"saved": True, "position": position}).get_data() if saved else None
+                                            parse=response_from_fields, seq=seq, session_token=identity[1], app=app)
         except Exception:  # noqa: BLE001 - Flask's path runs it again, and logs and answers any error
             return None
         if not saved:
             environ[QUICK_SAVE_REFUSED] = True
             return None
         self.answered += 1
+        payload = self._saved_body(position)
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
                    *self._security_headers(environ, session),
                    (REQUEST_ID_HEADER, environ_request_id(environ)), ("Vary", "Cookie")]
         observe(app.extensions["lms_metrics"], AUTOSAVE_ENDPOINT, "POST", 200, time.perf_counter() - started)
         return "200 OK", headers, payload
+
+    def _saved_body(self, position: int) -> bytes:
+        """``jsonify({"saved": True, "position": position})``'s bytes: sorted keys, compact outside debug."""
+        if self.app.debug:
+            with self.app.app_context():
+                return self.app.json.response({"saved": True, "position": position}).get_data()
+        return b'{"position":%d,"saved":true}\n' % position
 
     def _session(self, environ) -> dict | None:
         """The session cookie's data, if it is valid and nothing in it asks Flask to send a cookie back."""

@@ -23,11 +23,20 @@ log = logging.getLogger(__name__)
 BATCH_LIMIT = 64
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass(eq=False)
 class _Waiter:
+    """One save. ``woken`` is held until the save is woken, which happens exactly once: releasing a
+    plain lock is one operation, where an Event's set takes its condition's lock and notifies."""
+
     key: object
     item: object
-    woken: threading.Event = field(default_factory=threading.Event)
+    woken: threading.Lock = field(default_factory=_held_lock)
     leads: bool = False
     saved: bool = False
 
@@ -49,7 +58,7 @@ class SaveBatches:
             me.leads = not self._running
             self._running = True
         if not me.leads:
-            me.woken.wait()
+            me.woken.acquire()
             if not me.leads:
                 return me.saved
         self._lead(me)
@@ -74,9 +83,9 @@ class SaveBatches:
                     self._running = False
             for waiter in batch:
                 if waiter is not me:
-                    waiter.woken.set()
+                    waiter.woken.release()
             if following is not None:
-                following.woken.set()
+                following.woken.release()
 
     def _take(self) -> list[_Waiter]:
         """The waiting saves in arrival order, one per key, up to BATCH_LIMIT; the rest wait on."""

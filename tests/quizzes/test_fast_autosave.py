@@ -54,7 +54,7 @@ def test_a_save_is_answered_by_the_fast_path_with_what_flask_sends(qapp):
     answered = fast_path(qapp).answered
     fast = autosave(client, attempt_id, 2, {"s2": ["ob"]}, token)
     assert fast_path(qapp).answered == answered + 1
-    assert comparable(fast) == comparable(through_flask) | {"body": fast.get_data()}
+    assert comparable(fast) == comparable(through_flask)  # the same position: the same bytes
     assert fast.get_json() == {"saved": True, "position": 2} and fast.headers["X-Request-ID"]
     assert stored(qapp, attempt_id)[2] == {"choice": "ob"}
 
