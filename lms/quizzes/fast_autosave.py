@@ -9,11 +9,12 @@ doing each request function's part itself, with plain values:
 - the request id and the latency metrics (``lms.observability``), and the security headers
   (``lms.web``), embedded sessions' frame-ancestors included (``lms.sso.embed``);
 - the session cookie through the session interface's memo of verified cookies (``lms.web``), and
-  CSRF through the memo of verified header tokens (``lms.csrf``), with the Referer check over HTTPS;
+  the CSRF header token as Flask-WTF checks it, remembered as ``lms.csrf`` remembers it, with the
+  Referer check over HTTPS;
 - the input guard: a body that may hold NUL or a lone surrogate, or nests deep, is not answered here.
 
 Everything else falls through to Flask with the body intact, and the view decides and explains as
-before: a token or cookie not yet verified in this process, a query string, a body that does not
+before: a refused CSRF token or session cookie, a query string, a body that does not
 parse, no question version, a content-host request, a session with a pending remember-me cookie
 or a permanent one, request logging on, and every save the statement refused (the view then skips
 the statement it knows refused, ``QUICK_SAVE_REFUSED``). If the app has request functions this path
@@ -33,7 +34,7 @@ from werkzeug.wsgi import get_host
 
 from lms.auth.sessions import parse_cookie_user_id
 from lms.bounds import parse_id
-from lms.csrf import already_verified, remembering
+from lms.csrf import remembering, verify_header_token
 from lms.input_guard import json_needs_checking
 from lms.observability.logs import REQUEST_ID_HEADER, environ_request_id
 from lms.observability.metrics import AUTOSAVE_ENDPOINT, observe
@@ -60,7 +61,7 @@ CSRF_HEADERS = {"X-CSRFToken": "HTTP_X_CSRFTOKEN", "X-CSRF-Token": "HTTP_X_CSRF_
 STANDS_IN_FOR = frozenset({
     "lms.observability.logs.start_request",  # the request id, sent back; the start time, for metrics
     "lms.input_guard.refuse_unstorable_input",  # suspicious or deep bodies and query strings fall through
-    "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect",  # lms.csrf.already_verified
+    "flask_wtf.csrf.CSRFProtect.init_app.<locals>.csrf_protect",  # lms.csrf.verify_header_token
     "lms.auth.session_user.touch_last_seen",  # skipped by the autosave (session_login_required) anyway
     "lms.elearning.views.restrict_hosts",  # the content host falls through
     "lms.observability.logs.finish_request",  # X-Request-ID; with LOG_REQUESTS on, everything falls through
@@ -207,8 +208,8 @@ class FastAutosave:
         for header in config["WTF_CSRF_HEADERS"]:
             signed = environ.get(CSRF_HEADERS.get(header) or "HTTP_" + header.upper().replace("-", "_"))
             if signed:
-                return already_verified(self.app, signed, session, secure=_is_secure(environ),
-                                        referrer=environ.get("HTTP_REFERER"), host=host)
+                return verify_header_token(self.app, signed, session, secure=_is_secure(environ),
+                                           referrer=environ.get("HTTP_REFERER"), host=host)
         return False
 
     def _security_headers(self, environ, session: dict) -> list[tuple[str, str]]:
