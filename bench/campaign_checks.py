@@ -239,7 +239,10 @@ def report(args, kind, out, settings, server, plan, probe, phases, app_log, chec
                      "steps": {k: v.summary() for k, v in load.stats.items()}},
         "capacity_start": {k: v.summary() for k, v in phases["prepared"].stats.items()},
         "capacity_rounds": [{"capacity": {k: v.summary() for k, v in burst.stats.items()},
-                             "baseline": {k: v.summary() for k, v in base.stats.items()}} for burst, base in rounds],
+                             "baseline": {k: v.summary() for k, v in base.stats.items()},
+                             "cpu_ms_per_request": {"capacity_save": getattr(burst, "cpu_ms", None),
+                                                    "hello_post": getattr(base, "cpu_ms", None)}}
+                            for burst, base in rounds],
         "save_to_bare_flask_ratio": ratio, "ratio_per_round": per_round, "sql_statements": probe, "kill": kill,
         "server_log": app_log, "errors_sample": error_samples, "retry_reasons": retry_reasons, "check": check,
         "targets": goals,

@@ -16,8 +16,10 @@ connection and a cookie jar per simulated dealer:
    finishes, then polls «Мои сертификаты» until the certificate is there and downloads the PDF.
    --think seconds (uniform ×0.5–1.5) pass between a dealer's requests: a fast test-taker;
    with --kill-worker one worker gets SIGKILL when half the answers are saved.
-2. capacity: the same dealers, no think time, all at once: 20 saves each on the practice quiz.
-3. baseline: the same gunicorn settings serving a bare Flask "hello" app, the same client and
+2. capacity: the same dealers, no think time, all at once: 20 saves each on the practice quiz
+   (with --hot-pool the saves go to the hot pool, as nginx routes them; the pages to the page pool).
+3. baseline: the settings of the pool that took the saves (workers, threads, nice) serving a bare
+   Flask "hello" app, the same client and
    concurrency, 20 JSON POSTs each.
    Phases 2 and 3 alternate for --rounds rounds (default 5; the PDF worker is stopped first, since
    every certificate is there by then). Ratio = the median over the rounds of capacity saves/s ÷
@@ -236,12 +238,28 @@ async def campaign(server: cs.Server, plan: dict, args, secret: str) -> tuple[Lo
     return load, clients, kill, time.perf_counter() - started
 
 
-async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict, rounds: int):
+def cpu_now(servers: dict) -> dict:
+    """CPU seconds so far of each server's workers, of PostgreSQL, and of this client process."""
+    used = {name: cs.cpu_seconds(server.worker_pids()) for name, server in servers.items()}
+    used["PostgreSQL"] = cs.cpu_seconds(cs.postgres_pids())
+    used["client"] = time.process_time()
+    return used
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """Milliseconds of CPU per request, by process, between two ``cpu_now`` readings."""
+    return {name: round((after[name] - before[name]) * 1000 / max(requests, 1), 3) for name in before}
+
+
+async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict, rounds: int,
+                          servers: dict | None = None, save_port: int | None = None):
     """Capacity and baseline, interleaved: each round, the signed-in dealers all save 20 answers at once on the
     practice quiz (no think time), then as many fresh clients POST 20 times each to the bare Flask app.
 
     Interleaving and taking the median of the rounds' ratios keeps a slow moment of the machine (the
     baseline alone moved between 870 and 2050 requests/s from run to run) from deciding the ratio.
+    The pages (start, attempt page) go to ``port``; the saves to ``save_port`` when a hot pool takes
+    them, as the reverse proxy routes them (one browser, one cookie jar), else to ``port``.
     Returns the start-up load, [(capacity load, baseline load)] per round, and the acknowledged answers.
     """
     prepared, dealers, acks = Load(port, 0), {}, {}
@@ -249,9 +267,16 @@ async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict,
     async def prepare(n, client, token):
         await client.close()  # a dealer who finished early idled past the keep-alive timeout: reconnect
         try:
-            dealers[n] = (client, *await start_quiz(prepared, client, plan["practice_quiz_id"], token, "practice_"))
+            started = await start_quiz(prepared, client, plan["practice_quiz_id"], token, "practice_")
         except UserFailed:
             await client.close()
+            return
+        saver = client
+        if save_port:
+            await client.close()
+            saver = cs.Client(save_port)
+            saver.cookies = client.cookies
+        dealers[n] = (saver, *started)
 
     await asyncio.gather(*(prepare(n, c, t) for n, (c, t) in clients.items()))
     results = []
@@ -267,11 +292,18 @@ async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict,
             except UserFailed:
                 pass
 
+        before = cpu_now(servers or {})
         await asyncio.gather(*(save(n, *dealer) for n, dealer in dealers.items()))
+        middle = cpu_now(servers or {})
         base = await baseline(hello_port, len(clients))
-        results.append((burst, base))
+        after = cpu_now(servers or {})
         saves, hellos = burst.stats["capacity_save"].summary(), base.stats["hello_post"].summary()
-        print(f"  round {number}: {saves['per_s']} saves/s, bare Flask {hellos['per_s']} requests/s", flush=True)
+        # Where each request's CPU went (the two cores are shared by all of these), for the report.
+        burst.cpu_ms = cpu_per_request(before, middle, saves["n"])
+        base.cpu_ms = cpu_per_request(middle, after, hellos["n"])
+        results.append((burst, base))
+        print(f"  round {number}: {saves['per_s']} saves/s, bare Flask {hellos['per_s']} requests/s; CPU ms per "
+              f"save {burst.cpu_ms}, per hello {base.cpu_ms}", flush=True)
     for client, *_ in dealers.values():
         await client.close()
     acknowledged = Load(port, 0)
@@ -355,15 +387,17 @@ def main() -> None:
                                 keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-hot.log"
                                 ) if args.hot_pool else None
         plan["hot_port"] = hot.port if hot else None
-        # The baseline runs as the pool the capacity saves go to does, its nice level included.
-        hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.workers, threads=args.threads,
-                                  keepalive=args.keep_alive, nice=page_nice, env={},
+        # The baseline runs as the pool the capacity saves go to (the hot pool when there is one, as
+        # nginx routes them) does: its workers, threads and nice level.
+        hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.hot_pool or args.workers,
+                                  threads=args.threads, keepalive=args.keep_alive, nice=0 if args.hot_pool else page_nice,
+                                  env={},
                                   log_path=Path(folder) / "gunicorn-hello.log", chdir=HERE)
         print(f"gunicorn {' '.join(server.command[3:])} (pid {server.process.pid})", flush=True)
         print(f"Campaign: {args.users} dealers over {args.ramp:g} s, think {args.think:g} s"
               f"{', killing a worker halfway' if args.kill_worker else ''} …", flush=True)
         try:
-            phases = asyncio.run(all_phases(server, worker, hello, plan, args, sso_secret))
+            phases = asyncio.run(all_phases(server, worker, hello, plan, args, sso_secret, hot))
         finally:
             for stopping in (server, hot, worker, hello):
                 if stopping is not None:
@@ -379,12 +413,16 @@ def main() -> None:
     report(args, kind, out, settings, server, plan, probe, phases, app_log, check)
 
 
-async def all_phases(server: cs.Server, worker: cs.Worker, hello: cs.Server, plan: dict, args, secret: str) -> dict:
+async def all_phases(server: cs.Server, worker: cs.Worker, hello: cs.Server, plan: dict, args, secret: str,
+                     hot: cs.Server | None = None) -> dict:
     """The campaign, then (the worker stopped: every PDF is there) the capacity and baseline rounds."""
     load, clients, kill, wall = await campaign(server, plan, args, secret)
     await asyncio.to_thread(worker.stop)
     print(f"Capacity and baseline: {args.rounds} rounds of {len(clients)} clients × {QUESTIONS} requests …", flush=True)
-    prepared, rounds, acknowledged = await capacity_rounds(server.port, hello.port, plan, clients, args.rounds)
+    saves = hot or server
+    prepared, rounds, acknowledged = await capacity_rounds(server.port, hello.port, plan, clients, args.rounds,
+                                                           {"portal": saves, "bare Flask": hello},
+                                                           save_port=hot.port if hot else None)
     return {"campaign": load, "kill": kill, "wall": wall, "prepared": prepared, "rounds": rounds,
             "acknowledged": acknowledged}
 
