@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
 from flask import Flask, has_request_context, request
 from flask.logging import default_handler
@@ -46,7 +46,7 @@ def environ_request_id(environ: dict) -> str:
     value = environ.get(_ENVIRON_KEY)
     if value is None:
         incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        value = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        value = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else os.urandom(16).hex()  # as uuid4().hex, cheaper
         environ[_ENVIRON_KEY] = value
     return value
 

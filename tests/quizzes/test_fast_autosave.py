@@ -213,3 +213,17 @@ def test_an_unknown_request_function_turns_the_fast_path_off(app_factory):
     assert response.status_code == 200 and response.headers["X-Stamp"] == "1"
     assert fast_path(app).answered == 0
     assert stored(app, attempt_id)[2] == {"choice": "oa"}
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("session=abc.def; lang=ru", "abc.def"),
+    ("lang=ru;session=a=b", "a=b"),
+    ("session=one; session=two", None),  # which one werkzeug would take is Flask's to decide
+    ('session="quoted"', None),
+    ("sessions=x; other=session", None),
+    ("", None),
+])
+def test_the_session_cookie_is_read_as_werkzeug_reads_it_or_left_to_flask(header, expected):
+    from lms.quizzes.fast_autosave import _cookie
+
+    assert _cookie(header, "session") == expected
