@@ -270,6 +270,19 @@ def postgres_pids() -> list[int]:
     return pids
 
 
+def cpu_now(servers: dict) -> dict:
+    """CPU seconds so far of each server's workers, of PostgreSQL, and of this client process."""
+    used = {name: cpu_seconds(server.worker_pids()) for name, server in servers.items()}
+    used["PostgreSQL"] = cpu_seconds(postgres_pids())
+    used["client"] = time.process_time()
+    return used
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """Milliseconds of CPU per request, by process, between two ``cpu_now`` readings."""
+    return {name: round((after[name] - before[name]) * 1000 / max(requests, 1), 3) for name in before}
+
+
 def running(pid: int) -> bool:
     """Whether ``pid`` is a live process (not gone, not a zombie)."""
     try:

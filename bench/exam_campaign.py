@@ -46,88 +46,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import campaign_support as cs  # noqa: E402
+from campaign_load import Load, UserFailed, csrf_of, form  # noqa: E402
 from campaign_checks import check_database, log_findings, probe_queries_per_save, report  # noqa: E402
 from campaign_setup import AUDIENCE, ISS, QUESTIONS, RIGHT_PER_USER, prepare_database, set_up, sso_token  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PUBLIC_BASE_URL = "https://lms.bench.example/"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|<meta name="csrf-token" content="([^"]+)"')
-
-
-class UserFailed(Exception):
-    """A dealer's flow stopped: a request failed after its retries."""
-
-
-class Load:
-    """Shared state of one load phase: statistics per step, acknowledged answers, retry policy."""
-
-    def __init__(self, port: int, think: float, retries: int = 6, keep_alive: float | None = None):
-        self.port, self.think, self.retries, self.keep_alive = port, think, retries, keep_alive
-        self.stats: dict[str, cs.StepStats] = {}
-        self.acks: dict[int, dict] = {}  # user n -> {"attempt": id, "answers": {position: choice}}
-        self.samples_of_errors: list[str] = []
-        self.retry_reasons: dict[str, int] = {}
-        self.saved = 0
-        self.finished: set[int] = set()  # dealers whose finish was acknowledged
-
-    async def pause(self) -> None:
-        if self.think > 0:
-            await asyncio.sleep(self.think * random.uniform(0.5, 1.5))  # nosec B311 - load shape, not security
-
-    async def op(self, step: str, client: cs.Client, build, ok) -> cs.Response:
-        """One logical request with bounded retries on lost connections, 409 SSO races and 5xx.
-
-        Every failed try is counted where it happens (timeout, 5xx, dropped connection), and the
-        latency of a request that needed retries runs from its first try."""
-        stats = self.stats.setdefault(step, cs.StepStats())
-        problem = None
-        first_started = None
-        for attempt in range(self.retries):
-            if attempt:
-                stats.retries += 1
-                reason = re.sub(r"\d+", "N", (problem or "")[:80])
-                self.retry_reasons[reason] = self.retry_reasons.get(reason, 0) + 1
-                await asyncio.sleep(min(2.0, 0.1 * 2 ** attempt))
-            method, path, body, headers = build()
-            started = time.perf_counter()
-            first_started = started if first_started is None else first_started
-            try:
-                response = await client.request(method, path, body, headers)
-            except TimeoutError as error:  # before TRANSIENT: TimeoutError is an OSError
-                stats.timeouts += 1
-                problem = f"{step}: timed out after {client.timeout:g} s {error}"
-                continue
-            except cs.TRANSIENT as error:
-                stats.dropped += 1
-                problem = f"{step}: {type(error).__name__} {error}"
-                continue
-            ended = time.perf_counter()
-            if ok(response):
-                stats.add(first_started, ended)
-                return response
-            if response.status >= 500:
-                stats.server_errors += 1
-            title = re.search(r"<title>(.*?)</title>", response.text)
-            problem = f"{step}: HTTP {response.status} {title[1] if title else response.text[:200]!r}"
-            if response.status not in (409, 500, 502, 503, 504) or (response.status == 409 and step != "sso"):
-                break
-        stats.errors += 1
-        if len(self.samples_of_errors) < 20:
-            self.samples_of_errors.append(problem)
-        raise UserFailed(problem)
-
-
-def form(fields: dict) -> tuple[bytes, dict]:
-    from urllib.parse import urlencode
-
-    return urlencode(fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-def csrf_of(response: cs.Response) -> str:
-    match = CSRF.search(response.text)
-    if not match:
-        raise UserFailed("no CSRF token on the page")
-    return match.group(1) or match.group(2)
 
 
 async def save_all(load: Load, client: cs.Client, n: int, attempt_id: int, token: str, versions: dict, choices,
@@ -238,19 +162,6 @@ async def campaign(server: cs.Server, plan: dict, args, secret: str) -> tuple[Lo
     return load, clients, kill, time.perf_counter() - started
 
 
-def cpu_now(servers: dict) -> dict:
-    """CPU seconds so far of each server's workers, of PostgreSQL, and of this client process."""
-    used = {name: cs.cpu_seconds(server.worker_pids()) for name, server in servers.items()}
-    used["PostgreSQL"] = cs.cpu_seconds(cs.postgres_pids())
-    used["client"] = time.process_time()
-    return used
-
-
-def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
-    """Milliseconds of CPU per request, by process, between two ``cpu_now`` readings."""
-    return {name: round((after[name] - before[name]) * 1000 / max(requests, 1), 3) for name in before}
-
-
 async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict, rounds: int,
                           servers: dict | None = None, save_port: int | None = None):
     """Capacity and baseline, interleaved: each round, the signed-in dealers all save 20 answers at once on the
@@ -292,15 +203,15 @@ async def capacity_rounds(port: int, hello_port: int, plan: dict, clients: dict,
             except UserFailed:
                 pass
 
-        before = cpu_now(servers or {})
+        before = cs.cpu_now(servers or {})
         await asyncio.gather(*(save(n, *dealer) for n, dealer in dealers.items()))
-        middle = cpu_now(servers or {})
+        middle = cs.cpu_now(servers or {})
         base = await baseline(hello_port, len(clients))
-        after = cpu_now(servers or {})
+        after = cs.cpu_now(servers or {})
         saves, hellos = burst.stats["capacity_save"].summary(), base.stats["hello_post"].summary()
         # Where each request's CPU went (the two cores are shared by all of these), for the report.
-        burst.cpu_ms = cpu_per_request(before, middle, saves["n"])
-        base.cpu_ms = cpu_per_request(middle, after, hellos["n"])
+        burst.cpu_ms = cs.cpu_per_request(before, middle, saves["n"])
+        base.cpu_ms = cs.cpu_per_request(middle, after, hellos["n"])
         results.append((burst, base))
         print(f"  round {number}: {saves['per_s']} saves/s, bare Flask {hellos['per_s']} requests/s; CPU ms per "
               f"save {burst.cpu_ms}, per hello {base.cpu_ms}", flush=True)

@@ -27,7 +27,8 @@ QUICK_RUNS = {
 QUICK_RUN_ELSEWHERE = {"xapi_statements.py": "tests/xapi/test_xapi_bench.py",
                        "user_import.py": "tests/people/test_import_bench.py"}
 # Imported by the benchmarks (seed_reports.py also seeds a database by hand).
-SUPPORT_MODULES = {"campaign_checks.py", "campaign_setup.py", "campaign_support.py", "seed_reports.py", "targets.py"}
+SUPPORT_MODULES = {"campaign_checks.py", "campaign_load.py", "campaign_setup.py", "campaign_support.py", "seed_reports.py",
+                   "targets.py"}
 
 
 def bench_database() -> str | None:
