@@ -225,7 +225,8 @@ class FastAutosave:
         headers = list(SECURITY_HEADERS)
         origins = session_frame_ancestors(self.app, session, environ.get("HTTP_SEC_FETCH_DEST"))
         if origins is not None:
-            headers[-1] = (headers[-1][0], with_frame_ancestors(headers[-1][1], origins))
+            headers = [(name, with_frame_ancestors(value, origins) if name == "Content-Security-Policy" else value)
+                       for name, value in headers]
         if _is_secure(environ):
             headers.append(HSTS)
         return headers
