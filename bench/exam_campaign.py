@@ -260,6 +260,8 @@ def main() -> None:
                         help="answer saves go to a second gunicorn of WORKERS workers, as docs/deploy/nginx-lms.conf "
                              "routes them; the page pool runs under nice --page-nice (default 5)")
     parser.add_argument("--page-nice", type=int, default=None)
+    parser.add_argument("--hot-threads", type=int, default=16, help="threads of each hot-pool worker "
+                        "(docs/deploy/lms-web-hot.service); the baseline uses them too when there is a hot pool")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL one worker halfway through")
     parser.add_argument("--rounds", type=int, default=5, help="capacity and baseline rounds, interleaved")
     parser.add_argument("--out", help="results file (default bench/results/exam_campaign-<db>[-kill].json)")
@@ -275,7 +277,8 @@ def main() -> None:
     secret, sso_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(32)
     page_nice = args.page_nice if args.page_nice is not None else (5 if args.hot_pool else 0)
     settings = {"workers": args.workers, "threads": args.threads, "worker_class": "gthread",
-                "keep_alive": args.keep_alive, "hot_pool_workers": args.hot_pool, "page_nice": page_nice}
+                "keep_alive": args.keep_alive, "hot_pool_workers": args.hot_pool, "page_nice": page_nice,
+                "hot_pool_threads": args.hot_threads if args.hot_pool else None}
     with tempfile.TemporaryDirectory(prefix="exam-campaign-") as folder:
         url = prepare_database(args.database, folder)
         issuers = Path(folder) / "sso-issuers.toml"
@@ -294,14 +297,14 @@ def main() -> None:
         worker = cs.start_worker(env, Path(folder) / "worker.log")
         server = cs.start_gunicorn("lms:create_app()", workers=args.workers, threads=args.threads, nice=page_nice,
                                    keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-app.log")
-        hot = cs.start_gunicorn("lms:create_app()", workers=args.hot_pool, threads=args.threads,
+        hot = cs.start_gunicorn("lms:create_app()", workers=args.hot_pool, threads=args.hot_threads,
                                 keepalive=args.keep_alive, env=env, log_path=Path(folder) / "gunicorn-hot.log"
                                 ) if args.hot_pool else None
         plan["hot_port"] = hot.port if hot else None
         # The baseline runs as the pool the capacity saves go to (the hot pool when there is one, as
         # nginx routes them) does: its workers, threads and nice level.
         hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.hot_pool or args.workers,
-                                  threads=args.threads, keepalive=args.keep_alive, nice=0 if args.hot_pool else page_nice,
+                                  threads=args.hot_threads if args.hot_pool else args.threads, keepalive=args.keep_alive, nice=0 if args.hot_pool else page_nice,
                                   env={},
                                   log_path=Path(folder) / "gunicorn-hello.log", chdir=HERE)
         print(f"gunicorn {' '.join(server.command[3:])} (pid {server.process.pid})", flush=True)
