@@ -19,9 +19,16 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 VERIFIED_LIMIT = 4096  # signed tokens remembered per process; the memo starts over past this
 
 
-def _verified() -> dict[str, str]:
+def _verified(app) -> dict[str, str]:
     """This app's memo (per app: each has its own secret key): signed header token -> raw token."""
-    return current_app.extensions.setdefault("lms_csrf_verified", {})
+    return app.extensions.setdefault("lms_csrf_verified", {})
+
+
+def _remember(app, signed: str, raw: str) -> None:
+    verified = _verified(app)
+    if len(verified) >= VERIFIED_LIMIT:
+        verified.clear()
+    verified[signed] = raw
 
 
 class PortalCSRFProtect(CSRFProtect):
@@ -32,10 +39,7 @@ class PortalCSRFProtect(CSRFProtect):
             return
         super().protect(apply_exemptions)
         if signed is not None and g.get("csrf_valid") and self._remembering():
-            verified = _verified()
-            if len(verified) >= VERIFIED_LIMIT:
-                verified.clear()
-            verified[signed] = session[current_app.config["WTF_CSRF_FIELD_NAME"]]
+            _remember(current_app, signed, session[current_app.config["WTF_CSRF_FIELD_NAME"]])
 
     @staticmethod
     def _header_token() -> str | None:
@@ -66,15 +70,10 @@ def already_verified(app, signed: str, session_data, *, secure: bool, referrer: 
     """The rest of Flask-WTF's check for a header token whose signature it verified before: the raw
     token it carries is the session's, and over HTTPS the Referer is this host (WTF_CSRF_SSL_STRICT).
     Plain values, so that the quiz autosave's fast path (lms.quizzes.fast_autosave) checks the same."""
-    raw = app.extensions.get("lms_csrf_verified", {}).get(signed)
+    raw = _verified(app).get(signed)
     if raw is None or not remembering(app.config):
         return False
-    expected = session_data.get(app.config["WTF_CSRF_FIELD_NAME"])
-    if not isinstance(expected, str) or not hmac.compare_digest(expected, raw):
-        return False
-    if secure and app.config["WTF_CSRF_SSL_STRICT"]:
-        return bool(referrer) and same_origin(referrer, f"https://{host}/")
-    return True
+    return _raw_token_passes(app, raw, session_data, secure=secure, referrer=referrer, host=host)
 
 
 def verify_header_token(app, signed: str, session_data, *, secure: bool, referrer: str | None, host: str) -> bool:
@@ -92,13 +91,18 @@ def verify_header_token(app, signed: str, session_data, *, secure: bool, referre
         raw = serializer.loads(signed, max_age=None)
     except BadData:
         return False
+    if not _raw_token_passes(app, raw, session_data, secure=secure, referrer=referrer, host=host):
+        return False
+    _remember(app, signed, raw)
+    return True
+
+
+def _raw_token_passes(app, raw, session_data, *, secure: bool, referrer: str | None, host: str) -> bool:
+    """Flask-WTF's checks after the signature: the token is the session's, and over HTTPS
+    (WTF_CSRF_SSL_STRICT) the Referer is this host."""
     expected = session_data.get(app.config["WTF_CSRF_FIELD_NAME"])
     if not isinstance(expected, str) or not isinstance(raw, str) or not hmac.compare_digest(expected, raw):
         return False
-    if secure and app.config["WTF_CSRF_SSL_STRICT"] and not (referrer and same_origin(referrer, f"https://{host}/")):
-        return False
-    verified = app.extensions.setdefault("lms_csrf_verified", {})
-    if len(verified) >= VERIFIED_LIMIT:
-        verified.clear()
-    verified[signed] = raw
+    if secure and app.config["WTF_CSRF_SSL_STRICT"]:
+        return bool(referrer) and same_origin(referrer, f"https://{host}/")
     return True

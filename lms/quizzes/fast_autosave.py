@@ -27,6 +27,7 @@ import logging
 import re
 import time
 from contextlib import nullcontext
+from urllib.parse import urlsplit
 
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
@@ -54,7 +55,6 @@ MAX_SAVE_SEQ = 2**53 - 1
 # Set in the environ when the fast path ran the statement and it saved nothing: the view goes
 # straight to save_answers, which explains why.
 QUICK_SAVE_REFUSED = "lms.quick_save_refused"
-CSRF_HEADERS = {"X-CSRFToken": "HTTP_X_CSRFTOKEN", "X-CSRF-Token": "HTTP_X_CSRF_TOKEN"}
 
 # The request functions Flask runs around the autosave view, each done here for a save that succeeds.
 STANDS_IN_FOR = frozenset({
@@ -151,7 +151,7 @@ class FastAutosave:
         except SecurityError:
             return None
         content_origin = app.config.get("ELEARNING_CONTENT_ORIGIN")
-        if content_origin and host.lower() == content_origin.rstrip("/").partition("://")[2].lower():
+        if content_origin and host.lower() == urlsplit(content_origin).netloc.lower():  # as is_content_request
             return None
         session = self._session(environ)
         if session is None or not self._csrf_passes(environ, session, host):
@@ -215,7 +215,7 @@ class FastAutosave:
     def _csrf_passes(self, environ, session: dict, host: str) -> bool:
         config = self.app.config
         for header in config["WTF_CSRF_HEADERS"]:
-            signed = environ.get(CSRF_HEADERS.get(header) or "HTTP_" + header.upper().replace("-", "_"))
+            signed = environ.get("HTTP_" + header.upper().replace("-", "_"))
             if signed:
                 return verify_header_token(self.app, signed, session, secure=_is_secure(environ),
                                            referrer=environ.get("HTTP_REFERER"), host=host)
