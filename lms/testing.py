@@ -46,6 +46,15 @@ def csrf_token(client, path="/login") -> str:
     return match.group(1) or match.group(2)
 
 
+# Every token the templates print: a form's hidden field, the attempt's <meta>, a data attribute
+_TOKENS = re.compile(r'(name="csrf_token"(?: type="hidden")? value|name="csrf-token" content|data-csrf)="[^"]*"')
+
+
+def without_csrf_tokens(html: str) -> str:
+    """The page with its CSRF tokens blanked: they are random text and may spell any short word."""
+    return _TOKENS.sub(r'\1=""', html)
+
+
 def sign_in(client, role_or_email: str, password: str = DEMO_PASSWORD):
     """Sign ``client`` in through the real form, as a demo role ("learner", "manager" …) or an
     e-mail; whoever was signed in before in that client is signed out. Returns the client."""
