@@ -109,6 +109,9 @@ def test_author_makes_one_question_of_each_type_with_a_live_preview(live_server,
     page.get_by_role("button", name="Добавить отмеченные вопросы").click()
     expect(page.get_by_text("Добавлено вопросов: 8.")).to_be_visible()
     rows = page.locator("table.quiz-fixed tbody tr")
+    # The editor's script makes the rows draggable; a drag begun before it has run moves nothing
+    expect(rows.nth(7)).to_have_attribute("draggable", "true")
     rows.nth(7).locator("td").first.drag_to(rows.nth(0).locator("td").first)  # by the row's number cell
-    expect(rows.nth(0)).to_contain_text("Вопрос 8")
+    # The drop posts the move and reloads the page: two round trips, slow when CI's other passes run
+    expect(rows.nth(0)).to_contain_text("Вопрос 8", timeout=20_000)
     shot(page, "issue19-quiz-editor")
