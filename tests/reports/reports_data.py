@@ -13,6 +13,7 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Course, CourseCompletionRecord, CourseSection, Lesson, LessonProgress
 from lms.extensions import db
 from lms.quizzes.models import Attempt, Quiz
+from lms.reports.activity import first_monday
 from lms.timeutil import utcnow
 
 A, B, C = "2310000001", "3620000002", "5400000003"
@@ -92,7 +93,9 @@ def build(app) -> dict:
         quiz = Quiz(course_id=c1.id, title="Итоговый тест", published=True)
         db.session.add(quiz)
         db.session.flush()
-        now = utcnow() - timedelta(hours=3)
+        # Three hours ago, but never before this week's Monday: the weekly-activity test counts this
+        # week's completions, and on a Monday before 03:00 UTC three hours ago was last week.
+        now = max(utcnow() - timedelta(hours=3), first_monday(utcnow(), 1))
         for person in (ivan, maria):
             for lesson in lessons:
                 db.session.add(LessonProgress(user_id=person.id, lesson_id=lesson.id, started_at=now,
