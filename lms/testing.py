@@ -38,16 +38,18 @@ def shared_fixture(*parts: str) -> Path:
     return path
 
 
+# A form's hidden CSRF field, as WTForms' hidden_tag and the templates' own inputs print it
+_FORM_TOKEN = r'name="csrf_token"(?: type="hidden")? value'
+# Every token the templates print: the form field, the attempt's <meta>, a data attribute
+_TOKENS = re.compile(rf'({_FORM_TOKEN}|name="csrf-token" content|data-csrf)="[^"]*"')
+
+
 def csrf_token(client, path="/login") -> str:
     """Fetch a page and return the CSRF token of its first form, as a browser would."""
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    match = re.search(rf'{_FORM_TOKEN}="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-# Every token the templates print: a form's hidden field, the attempt's <meta>, a data attribute
-_TOKENS = re.compile(r'(name="csrf_token"(?: type="hidden")? value|name="csrf-token" content|data-csrf)="[^"]*"')
+    return match.group(1)
 
 
 def without_csrf_tokens(html: str) -> str:
