@@ -95,7 +95,8 @@ def build(app) -> dict:
         db.session.flush()
         # Three hours ago, but never before this week's Monday: the weekly-activity test counts this
         # week's completions, and on a Monday before 03:00 UTC three hours ago was last week.
-        now = max(utcnow() - timedelta(hours=3), first_monday(utcnow(), 1))
+        moment = utcnow()
+        now = max(moment - timedelta(hours=3), first_monday(moment, 1))
         for person in (ivan, maria):
             for lesson in lessons:
                 db.session.add(LessonProgress(user_id=person.id, lesson_id=lesson.id, started_at=now,
