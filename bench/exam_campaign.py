@@ -304,8 +304,8 @@ def main() -> None:
         # The baseline runs as the pool the capacity saves go to (the hot pool when there is one, as
         # nginx routes them) does: its workers, threads and nice level.
         hello = cs.start_gunicorn("campaign_support:hello_app()", workers=args.hot_pool or args.workers,
-                                  threads=args.hot_threads if args.hot_pool else args.threads, keepalive=args.keep_alive, nice=0 if args.hot_pool else page_nice,
-                                  env={},
+                                  threads=args.hot_threads if args.hot_pool else args.threads,
+                                  keepalive=args.keep_alive, nice=0 if args.hot_pool else page_nice, env={},
                                   log_path=Path(folder) / "gunicorn-hello.log", chdir=HERE)
         print(f"gunicorn {' '.join(server.command[3:])} (pid {server.process.pid})", flush=True)
         print(f"Campaign: {args.users} dealers over {args.ramp:g} s, think {args.think:g} s"
